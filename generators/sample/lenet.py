@@ -1,0 +1,51 @@
+"""LeNet-5 (LeCun, Bottou, Bengio & Haffner 1998), used as the judge of digit samples: its 84-d penultimate
+features feed the Fréchet distance, its predictions count the classes a sampler draws."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+
+class LeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),   # (N, 6, 14, 14)
+            nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),             # (N, 16, 5, 5)
+            nn.Flatten(),                                                 # (N, 400)
+            nn.Linear(400, 120), nn.ReLU(),
+            nn.Linear(120, 84), nn.ReLU(),                               # (N, 84): the embedding
+        )
+        self.head = nn.Linear(84, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x))
+
+    @property
+    def device(self) -> str:
+        return str(next(self.parameters()).device)
+
+    @classmethod
+    def from_checkpoint(cls, found, device: str = "cpu") -> "LeNet":
+        model = cls()
+        model.load_state_dict({key: torch.from_numpy(value) for key, value in found.arrays.items()})
+        return model.to(device).eval()
+
+    def _batches(self, images: np.ndarray, batch: int = 1000):
+        images = np.asarray(images, dtype=np.float32)
+        if images.ndim != 3 or images.shape[1:] != (28, 28):
+            raise ValueError(f"digits must have shape (n, 28, 28), got {images.shape}")
+        with torch.inference_mode():
+            for start in range(0, len(images), batch):
+                chunk = torch.from_numpy(images[start:start + batch, None]).to(self.device)
+                yield self.features(chunk)
+
+    def embed(self, images: np.ndarray) -> np.ndarray:
+        """float32 (n, 28, 28) in [0, 1] -> float64 (n, 84) penultimate features."""
+        return np.concatenate([f.double().cpu().numpy() for f in self._batches(images)])
+
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        """float32 (n, 28, 28) in [0, 1] -> int64 (n,) predicted digit classes."""
+        return np.concatenate([self.head(f).argmax(1).cpu().numpy() for f in self._batches(images)])

@@ -1,0 +1,18 @@
+import pytest
+
+from generators.registry import MODELS, Registry
+from generators.train.__main__ import TRAINERS, main
+
+
+def test_every_model_has_a_trainer():
+    assert set(MODELS) <= set(TRAINERS)
+
+
+@pytest.mark.parametrize("name", ["mnist-lenet", "mnist-gmm"])
+def test_dry_run_writes_a_loadable_checkpoint(tmp_path, name):
+    main([name, "--dry-run", "--out", str(tmp_path)])
+    models = Registry(directory=tmp_path, device="cpu")
+    card = models.card(name)
+    assert card["train_command"].startswith(f"python -m generators.train {name} --dry-run")
+    assert card["metrics"]
+    models.load(name)
