@@ -1,0 +1,83 @@
+"""End to end in a real browser: launch app.py, visit every tab, run the Sample tab, save screenshots.
+
+Needs Debian's chromium at /usr/bin/chromium (.ci/run installs it); skipped where it is absent.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "artifacts" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "GENLAB_DEVICE": "cpu"}
+    process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"app.py exited: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("app.py did not answer within 60 s")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+    process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        tab = browser.new_page(viewport={"width": 1280, "height": 1000})
+        tab.goto(server)
+        tab.wait_for_selector("text=GenLab", timeout=30_000)
+        yield tab
+        browser.close()
+
+
+def test_sample_tab_draws_digits(page):
+    page.get_by_role("tab", name="Sample").click()
+    page.get_by_role("button", name="Sample", exact=True).click()
+    image = page.locator("img[src*='.png']").first
+    image.wait_for(state="visible", timeout=60_000)
+    page.wait_for_selector("text=What the GMM learned", timeout=30_000)
+    page.screenshot(path=str(SHOTS / "sample.png"), full_page=True)
+    assert image.evaluate("img => img.naturalWidth") > 100
+
+
+def test_models_tab_lists_every_model(page):
+    page.get_by_role("tab", name="Models").click()
+    page.locator("text=mnist-lenet >> visible=true").first.wait_for(timeout=30_000)
+    page.screenshot(path=str(SHOTS / "models.png"), full_page=True)
+    assert page.get_by_text("mnist-gmm").count() >= 1

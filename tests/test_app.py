@@ -1,0 +1,76 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+
+IMPORT_APP = """
+import time
+start = time.perf_counter()
+import app
+from generators import registry
+print(time.perf_counter() - start, registry.loaded(), type(app.demo).__name__)
+"""
+
+
+def test_import_builds_the_ui_fast_and_loads_no_checkpoint():
+    result = subprocess.run([sys.executable, "-c", IMPORT_APP], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"})
+    assert result.returncode == 0, result.stderr
+    seconds, loaded, kind = result.stdout.split()
+    assert kind == "Blocks" and loaded == "[]"
+    assert float(seconds) <= 8.0
+
+
+@pytest.fixture(scope="module")
+def client():
+    from gradio_client import Client
+
+    import app
+
+    app.demo.launch(prevent_thread_lock=True, server_port=_free_port(), quiet=True)
+    try:
+        yield Client(app.demo.local_url, verbose=False)
+    finally:
+        app.demo.close()
+
+
+def test_sample_endpoint_returns_a_deterministic_png_grid(client):
+    first, figures = client.predict("GMM: PCA + Gaussian mixture", 16, 7, api_name="/sample")
+    second, _ = client.predict("GMM: PCA + Gaussian mixture", 16, 7, api_name="/sample")
+    assert first.endswith(".png")
+    a, b = np.asarray(Image.open(first)), np.asarray(Image.open(second))
+    assert a.shape[0] > 100 and a.std() > 10, "a grid of digits, not a blank image"
+    np.testing.assert_array_equal(a, b)
+    assert "Fréchet" in figures
+
+
+@pytest.mark.parametrize("count, seed, message", [
+    (0, 1, "minimum|Number of samples"), (float("nan"), 1, "Number of samples"), (4, -5, "minimum|Seed"),
+])
+def test_out_of_range_parameters_get_a_clear_message(client, count, seed, message):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match=message):
+        client.predict("GMM: PCA + Gaussian mixture", count, seed, api_name="/sample")
+
+
+def test_unknown_model_name_is_refused(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="unknown model"):
+        client.predict("Diffusion", 4, 0, api_name="/sample")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -1,0 +1,1 @@
+"""Gradio tabs: one module per tab (handlers on top, build() at the bottom). Only this package imports gradio."""

@@ -1,0 +1,70 @@
+"""Models tab: every shipped model, whether it is loaded, and its card."""
+
+from __future__ import annotations
+
+import json
+
+import gradio as gr
+import pandas as pd
+
+from generators import registry
+from ui.common import HEAVY, HEAVY_LIMIT, friendly_errors
+
+COLUMNS = ["name", "kind", "loaded", "device", "parameters", "size_mb", "checksum"]
+
+
+def status_table() -> pd.DataFrame:
+    return pd.DataFrame(registry.status(), columns=COLUMNS)
+
+
+def model_card(name: str) -> str:
+    """Markdown card for ``name``: what it is, its data, the command that trains it, its measured figures."""
+    spec = registry.spec(name)
+    card = registry.card(name)
+    metrics = card.get("metrics") or {}
+    lines = [
+        f"### {spec.name}",
+        spec.summary,
+        "",
+        f"- **Kind**: {spec.kind}",
+        f"- **Data**: {spec.data}",
+        f"- **Train it**: `{card.get('train_command', spec.train_command)}`",
+        f"- **Reference**: {spec.paper or '—'}",
+        f"- **Licence**: {spec.licence}",
+        f"- **Created**: {card.get('created', 'no checkpoint yet')}",
+        f"- **Config**: `{json.dumps(card.get('config', {}))}`",
+    ]
+    if metrics:
+        lines += ["", "| metric | value |", "|---|---|"]
+        lines += [f"| {key} | {_format(value)} |" for key, value in metrics.items()]
+    return "\n".join(lines)
+
+
+@friendly_errors
+def load_model(name: str) -> tuple[pd.DataFrame, str]:
+    registry.load(name)
+    return status_table(), f"Loaded `{name}` on {registry.device()}."
+
+
+def _format(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def build() -> None:
+    names = list(registry.default.table)
+    gr.Markdown("Every model GenLab ships. Models load on first use; **Load** warms one up now. "
+                "The checksum column compares each file with `checkpoints/manifest.json`.")
+    table = gr.Dataframe(value=status_table, headers=COLUMNS, interactive=False, label="Registry status")
+    with gr.Row():
+        choice = gr.Dropdown(names, value=names[0], label="Model")
+        load = gr.Button("Load", variant="primary")
+        refresh = gr.Button("Refresh")
+    message = gr.Markdown()
+    card = gr.Markdown(value=lambda: model_card(names[0]))
+
+    load.click(load_model, inputs=choice, outputs=[table, message], api_name="load_model",
+               concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    refresh.click(status_table, outputs=table, api_name="model_status")
+    choice.change(friendly_errors(model_card), inputs=choice, outputs=card, api_name="model_card")
