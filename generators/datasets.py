@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -47,3 +48,25 @@ def mnist(split: str = "train") -> Digits:
     keep = mask if split == "test" else ~mask
     order = rng.permutation(np.flatnonzero(keep))
     return Digits(digits.images[order], digits.labels[order])
+
+
+BSDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "bsds400"
+BSDS_HELD_OUT = 40
+
+
+def bsds(split: str = "train", directory: Path | str | None = None) -> list[Path]:
+    """Paths of the BSDS400 photographs (../shared/data/bsds400): "train" (360), "test" (40 held out) or "all".
+
+    The 40 test images are a fixed random choice (seed 0) over the sorted file names; no model trains on them,
+    and every denoising and style benchmark measures on them.
+    """
+    if split not in ("train", "test", "all"):
+        raise ValueError(f"split must be 'train', 'test' or 'all', got {split!r}")
+    folder = Path(directory) if directory is not None else BSDS_DIR
+    files = sorted(folder.glob("*.jpg"))
+    if not files:
+        raise ValueError(f"no BSDS images in {folder}: pass the folder that holds the 400 .jpg files")
+    if split == "all":
+        return files
+    held_out = set(np.random.default_rng(0).choice(len(files), BSDS_HELD_OUT, replace=False).tolist())
+    return [path for index, path in enumerate(files) if (index in held_out) == (split == "test")]
