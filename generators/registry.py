@@ -73,6 +73,7 @@ class Registry:
         self.directory = Path(directory)
         self._device = device
         self._models: dict[str, object] = {}
+        self.notes: dict[str, str] = {}
         self._locks = {name: threading.Lock() for name in self.table}
 
     def spec(self, name: str) -> ModelSpec:
@@ -107,8 +108,20 @@ class Registry:
         with self._locks[name]:
             if name not in self._models:
                 found = checkpoint.load(self.directory, name, rebuild=spec.train_command)
-                self._models[name] = _resolve(spec.builder)(found, self.device())
+                self._models[name] = self._build(spec, found)
             return self._models[name]
+
+    def _build(self, spec: ModelSpec, found: checkpoint.Checkpoint):
+        """Build on the chosen device; if the GPU runs out of memory, build on the CPU and say so."""
+        build, device = _resolve(spec.builder), self.device()
+        try:
+            return build(found, device)
+        except RuntimeError as error:
+            if device == "cpu" or "out of memory" not in str(error).lower():
+                raise
+            _free_gpu_cache()
+            self.notes[spec.name] = f"{spec.name} did not fit in GPU memory and runs on the CPU instead."
+            return build(found, "cpu")
 
     def loaded(self) -> list[str]:
         return [name for name in self.table if name in self._models]
@@ -135,8 +148,15 @@ class Registry:
                 "parameters": self.card(name).get("parameters"),
                 "size_mb": round(weights.stat().st_size / 1e6, 2) if weights.exists() else None,
                 "checksum": checkpoint.file_state(self.directory, name),
+                "note": self.notes.get(name, ""),
             })
         return rows
+
+
+def _free_gpu_cache() -> None:
+    import torch
+
+    torch.cuda.empty_cache()
 
 
 def _resolve(target: str):

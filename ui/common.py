@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 from pathlib import Path
@@ -18,25 +19,38 @@ HEAVY = "heavy"
 HEAVY_LIMIT = 2
 
 
+OUT_OF_MEMORY = ("The GPU ran out of memory for this request: try a smaller image or fewer samples, "
+                 "or restart the app with --device cpu.")
+
+
 def friendly_errors(handler):
     """Turn the errors our generators raise on bad input (ValueError) or broken checkpoints into a gr.Error
-    toast carrying their message, which already says what was wrong and what to do."""
+    toast carrying their message, which already says what was wrong and what to do. A GPU out-of-memory
+    error becomes a message too, and the server carries on."""
     if inspect.isgeneratorfunction(handler):
         @functools.wraps(handler)
         def streaming(*args, **kwargs):
-            try:
+            with _as_messages():
                 yield from handler(*args, **kwargs)
-            except (ValueError, CheckpointError) as error:
-                raise gr.Error(str(error)) from None
         return streaming
 
     @functools.wraps(handler)
     def plain(*args, **kwargs):
-        try:
+        with _as_messages():
             return handler(*args, **kwargs)
-        except (ValueError, CheckpointError) as error:
-            raise gr.Error(str(error)) from None
     return plain
+
+
+@contextlib.contextmanager
+def _as_messages():
+    try:
+        yield
+    except (ValueError, CheckpointError) as error:
+        raise gr.Error(str(error)) from None
+    except RuntimeError as error:
+        if "out of memory" not in str(error).lower():
+            raise
+        raise gr.Error(OUT_OF_MEMORY) from None
 
 
 def output_image(label: str, **kwargs) -> gr.Image:

@@ -10,7 +10,7 @@ import pandas as pd
 from generators import registry
 from ui.common import HEAVY, HEAVY_LIMIT, friendly_errors
 
-COLUMNS = ["name", "kind", "loaded", "device", "parameters", "size_mb", "checksum"]
+COLUMNS = ["name", "kind", "loaded", "device", "parameters", "size_mb", "checksum", "note"]
 
 
 def status_table() -> pd.DataFrame:

@@ -1,0 +1,38 @@
+"""Security of the served app: no server path can be read, no unpickling anywhere in the code."""
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def url():
+    import app
+
+    from tests.test_app import _free_port
+
+    app.demo.launch(prevent_thread_lock=True, server_port=_free_port(), quiet=True)
+    try:
+        yield app.demo.local_url.rstrip("/")
+    finally:
+        app.demo.close()
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", str(ROOT / "app.py"), str(ROOT / "checkpoints" / "manifest.json"),
+                                  "../../../../etc/passwd", "app.py"])
+def test_server_files_cannot_be_fetched(url, path):
+    response = httpx.get(f"{url}/gradio_api/file={path}", timeout=10)
+    assert response.status_code in (403, 404), f"{path} was served"
+    assert "root:" not in response.text
+
+
+def test_no_code_unpickles():
+    pattern = re.compile(r"pickle\.loads?\(|joblib\.load\(|torch\.load\(|np\.load\([^)]*allow_pickle=True")
+    offenders = [str(path) for path in ROOT.rglob("*.py")
+                 if ".venv" not in path.parts and path.name != "test_security.py"
+                 and pattern.search(path.read_text())]
+    assert offenders == []
