@@ -34,6 +34,10 @@ def model_card(name: str) -> str:
         f"- **Created**: {card.get('created', 'no checkpoint yet')}",
         f"- **Config**: `{json.dumps(card.get('config', {}))}`",
     ]
+    selection = card.get("selection")
+    if selection:
+        lines.append(f"- **Model selection**: {selection['criterion']}, over {len(selection['grid'])} "
+                     "configurations (all listed in the JSON card)")
     if metrics:
         lines += ["", "| metric | value |", "|---|---|"]
         lines += [f"| {key} | {_format(value)} |" for key, value in metrics.items()]

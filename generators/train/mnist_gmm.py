@@ -21,7 +21,7 @@ FOLDS = 5
 def add_arguments(parser) -> None:
     parser.add_argument("--dims", type=int, nargs="+", default=[60, 80, 100])
     parser.add_argument("--components", type=int, nargs="+", default=[10, 20, 30])
-    parser.add_argument("--reg-covar", type=float, nargs="+", default=[1e-2, 3e-2, 1e-1])
+    parser.add_argument("--reg-covar", type=float, nargs="+", default=[1e-2, 3e-2])
 
 
 def train(args) -> dict:
