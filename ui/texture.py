@@ -10,7 +10,7 @@ import gradio as gr
 import numpy as np
 
 from generators import imaging, texture
-from generators.texture import neural, sourcemap
+from generators.texture import sourcemap
 from ui.common import HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image, whole_number
 
 # Label shown in the UI -> (method, largest exemplar side, largest output side). Efros-Leung compares every
@@ -108,8 +108,10 @@ def source_key(exemplar_file, method: str):
 
 
 def show_parameters(method: str):
+    """Show the chosen method's parameters; for neural synthesis, say which feature network it will use."""
     name = _method(method)[0]
-    return [gr.update(visible=name == group) for group in ("efros_leung", "quilting", "neural")]
+    network = f"Feature network on this machine: **{texture.feature_network()}**." if name == "neural" else ""
+    return [gr.update(visible=name == group) for group in ("efros_leung", "quilting", "neural")] + [network]
 
 
 def random_seed() -> int:
@@ -163,7 +165,7 @@ def build() -> None:
                 alpha = gr.Slider(0, 1, value=0.3, step=0.05, label="α: weight of the overlap vs the target")
             with gr.Group(visible=False) as neural_group:
                 steps = gr.Slider(5, 1000, value=200, step=5, label="Optimiser steps (L-BFGS)")
-                gr.Markdown(f"Feature network on this machine: **{neural.network_name('auto')}**.")
+                network = gr.Markdown()
             with gr.Row():
                 go = gr.Button("Synthesize", variant="primary")
                 stop = gr.Button("Stop", variant="stop")
@@ -188,7 +190,7 @@ def build() -> None:
     run = go.click(**growing, api_name="texture")
     again = dice.click(random_seed, outputs=seed, api_visibility="private").then(**growing, api_visibility="private")
     stop.click(None, cancels=[run, again], api_visibility="private")
-    method.change(show_parameters, inputs=method, outputs=[efros_leung, quilting, neural_group],
+    method.change(show_parameters, inputs=method, outputs=[efros_leung, quilting, neural_group, network],
                   api_visibility="private")
     for trigger in (exemplar.change, method.change):
         trigger(source_key, inputs=[exemplar, method], outputs=key, api_visibility="private")

@@ -13,6 +13,7 @@ Methods and their parameters (defaults in brackets):
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,9 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from generators import imaging
-from generators.texture import efros_leung, neural, quilting, sourcemap
+from generators.texture import sourcemap
 
-METHODS = {"efros_leung": efros_leung, "quilting": quilting, "neural": neural}
+# The method modules import torch, so they are imported on first use: building the app stays fast.
+METHODS = ("efros_leung", "quilting", "neural")
 MAX_SIDE = 1024
 MAX_SEED = 2**32 - 1
 MAX_STEPS = 5000
@@ -57,10 +59,19 @@ def synthesize_steps(exemplar: np.ndarray, *, method: str, size, seed: int, **pa
     return _steps(exemplar, method, size, seed, params)
 
 
+def feature_network(choice: str = "auto") -> str:
+    """Which network neural synthesis uses on this machine for ``choice`` ("auto", "random", "vgg19"), in words."""
+    return _module("neural").network_name(choice)
+
+
+def _module(method: str):
+    return importlib.import_module(f"generators.texture.{method}")
+
+
 def _steps(exemplar, method, size, seed, params) -> Iterator[Step]:
     if method == "neural":
         steps = params["steps"]
-        note = neural.network_name(params["network"])
+        note = feature_network(params["network"])
         for image, done in _run(exemplar, method, size, seed, params, previews=True):
             final = done >= steps
             source = sourcemap.nearest_patches(image, exemplar) if final else None
@@ -72,7 +83,7 @@ def _steps(exemplar, method, size, seed, params) -> Iterator[Step]:
 
 
 def _run(exemplar, method, size, seed, params, *, previews):
-    return METHODS[method]._kernel(exemplar, size, seed=seed, previews=previews, **params)
+    return _module(method)._kernel(exemplar, size, seed=seed, previews=previews, **params)
 
 
 def _shaped(image: np.ndarray, exemplar: np.ndarray) -> np.ndarray:
@@ -89,7 +100,7 @@ def _checked(exemplar, method, size, seed, params):
         raise ValueError(f"size must be (height, width), got {size!r}")
     size = tuple(_whole(side, f"size {name}", 1, MAX_SIDE) for side, name in zip(size, ("height", "width")))
     seed = _whole(seed, "seed", 0, MAX_SEED)
-    defaults = METHODS[method].DEFAULTS
+    defaults = _module(method).DEFAULTS
     unknown = sorted(set(params) - set(defaults))
     if unknown:
         raise ValueError(f"unknown parameter(s) {', '.join(unknown)} for method {method!r}; "
@@ -125,6 +136,7 @@ def _quilting_params(exemplar, size, params):
 
 
 def _neural_params(exemplar, size, params):
+    neural = _module("neural")
     if min(size) < MIN_NEURAL_SIDE or min(exemplar.shape[:2]) < MIN_NEURAL_SIDE:
         raise ValueError(f"neural synthesis needs an exemplar and an output of at least {MIN_NEURAL_SIDE}x"
                          f"{MIN_NEURAL_SIDE} pixels, got exemplar {_shape(exemplar)} and size {size[0]}x{size[1]}")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 
 # Largest number of (output pixel, exemplar patch) pairs the nearest-patch search compares; beyond it the
 # exemplar patches are taken on a coarser grid.
@@ -33,6 +31,9 @@ def key(exemplar_shape: tuple[int, ...]) -> np.ndarray:
 def nearest_patches(output: np.ndarray, exemplar: np.ndarray) -> np.ndarray:
     """(H, W, 2): for each output pixel, the centre of the exemplar 5x5 patch closest to the output's patch
     around it (SSD). A method that copies nothing (neural synthesis) can still be compared with the exemplar."""
+    import torch
+    import torch.nn.functional as F
+
     radius = NEAREST_PATCH // 2
 
     def patches(image: np.ndarray, stride: int) -> torch.Tensor:
