@@ -81,3 +81,15 @@ def test_models_tab_lists_every_model(page):
     page.locator("text=mnist-lenet >> visible=true").first.wait_for(timeout=30_000)
     page.screenshot(path=str(SHOTS / "models.png"), full_page=True)
     assert page.get_by_text("mnist-gmm").count() >= 1
+
+
+def test_texture_tab_quilts_an_example(page):
+    page.get_by_role("tab", name="Texture").click()
+    page.locator(".gallery-item").first.click()
+    page.get_by_label("Image quilting: block by block (2001)").check()
+    page.get_by_role("button", name="Synthesize").click()
+    page.wait_for_selector("text=· done ·", timeout=60_000)
+    page.screenshot(path=str(SHOTS / "texture.png"), full_page=True)
+    shown = page.locator("img[src*='gradio_api/file'] >> visible=true").all()
+    widths = [image.evaluate("img => img.naturalWidth") for image in shown]
+    assert sum(width >= 256 for width in widths) >= 3, widths   # output, source map and key, enlarged to 256 px

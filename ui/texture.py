@@ -1,0 +1,196 @@
+"""Texture tab: grow a texture from an exemplar pixel by pixel, block by block or by matching Gram matrices,
+and see where every output pixel came from."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import gradio as gr
+import numpy as np
+
+from generators import imaging, texture
+from generators.texture import sourcemap
+from ui.common import HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image, whole_number
+
+# Label shown in the UI -> (method, largest exemplar side, largest output side). Efros-Leung compares every
+# output pixel with every exemplar window, so it gets the smallest exemplar.
+METHODS = {
+    "Efros–Leung: pixel by pixel (1999)": ("efros_leung", 64, 192),
+    "Image quilting: block by block (2001)": ("quilting", 256, 512),
+    "Neural: Gram matrices (2015)": ("neural", 128, 256),
+}
+MAX_SEED = 2**31 - 1
+TIME_CAP = 90.0
+# Seconds between two previews sent to the browser.
+PREVIEW_EVERY = 0.25
+# Small images are blown up (nearest neighbour, pixels stay crisp) to at least this side for display.
+SHOW_SIDE = 256
+
+EXPLANATION = r"""
+**Efros & Leung (1999), non-parametric sampling.** Texture as a Markov random field: a pixel depends only on its
+neighbours. The output grows outwards from a 3x3 seed; each border pixel $p$ compares its window of already known
+neighbours with every exemplar window $n$,
+$$d(p, n) = \frac{\sum_k g_k\, m_{pk}\, \lVert x_{pk} - e_{nk} \rVert^2}{\sum_k g_k\, m_{pk}},$$
+($g$ a Gaussian of σ = window/6.4, $m$ = 1 where the neighbour is known) and takes the centre of a window picked at
+random among those with $d \le (1+\varepsilon)\, d_{\min}$. The window must cover a texture element, or the
+result drifts into "garbage" or copies flat regions. *A. Efros, T. Leung, Texture Synthesis by Non-parametric
+Sampling, ICCV 1999.*
+
+**Efros & Freeman (2001), image quilting.** Copy whole blocks instead of pixels: each new block overlaps its
+left and upper neighbours; choose at random among exemplar blocks whose overlap error is within $(1+\varepsilon)$
+of the best, then cut the overlap along the minimum-error path found by dynamic programming,
+$$E_{i,j} = e_{i,j} + \min(E_{i-1,j-1},\, E_{i-1,j},\, E_{i-1,j+1}),\qquad e = \lVert B_\text{old} - B_\text{new}\rVert^2,$$
+so seams run where old and new agree. **Texture transfer** adds a target image: error $= \alpha \cdot$ overlap
+error $+ (1-\alpha) \cdot$ difference between the block's blurred luminance and the target's. *A. Efros,
+W. Freeman, Image Quilting for Texture Synthesis and Transfer, SIGGRAPH 2001.*
+
+**Gatys, Ecker & Bethge (2015), neural texture synthesis.** Describe a texture by the correlations of a
+network's feature maps $F^l$ (channels × positions), its Gram matrices $G^l_{ij} = \frac{1}{M_l}\sum_k F^l_{ik}
+F^l_{jk}$; positions are summed away, so only "what occurs with what" remains. Start from noise and descend
+$$\mathcal{L}(x) = \sum_l w_l\, \lVert G^l(x) - G^l(\text{exemplar}) \rVert_F^2$$
+with L-BFGS. Nothing is copied, so there is no true source map: the map shown is each output pixel's nearest
+exemplar 5x5 patch. The network: VGG-19 trained on ImageNet if its weights are already on this machine
+(never downloaded), else one layer of random filters on an image pyramid, which Ustyuzhaninov et al. show
+suffices for many textures. *L. Gatys, A. Ecker, M. Bethge, Texture Synthesis Using Convolutional Neural
+Networks, NeurIPS 2015; I. Ustyuzhaninov, W. Brendel, L. Gatys, M. Bethge, What Does It Take to Generate
+Natural Textures?, ICLR 2017.*
+
+**Reading the source map.** Red grows with the exemplar column, green with the row (see the key). Flat patches
+of one colour gradient are pieces copied whole; a noisy map means pixels came from all over.
+"""
+
+
+@friendly_errors
+def grow(exemplar_file, method: str, side, seed, window, block, overlap, target_file, alpha, steps):
+    """Stream (output, source map, status) while the texture grows, until done, stopped or TIME_CAP."""
+    start = time.perf_counter()
+    name, max_exemplar, max_side = _method(method)
+    if exemplar_file is None:
+        raise ValueError("No exemplar: upload a texture image or click one of the examples")
+    exemplar, notice = imaging.load_image(exemplar_file, max_side=max_exemplar, name="the exemplar")
+    side = whole_number(side, name="Output size", low=8, high=max_side)
+    seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
+    size, params, notes = (side, side), {}, [notice] if notice else []
+    if name == "efros_leung":
+        params = {"window": whole_number(window, name="Window", low=3, high=99)}
+    elif name == "quilting":
+        params = {"block": whole_number(block, name="Block", low=4, high=256),
+                  "overlap": whole_number(overlap, name="Overlap", low=1, high=128), "alpha": alpha}
+        if target_file is not None:
+            params["target"], _ = imaging.load_image(target_file, max_side=max_side, name="the target")
+            size = params["target"].shape[:2]
+            notes.append(f"Texture transfer onto the {size[1]}x{size[0]} target (α = {alpha}).")
+    else:
+        params = {"steps": whole_number(steps, name="Steps", low=1, high=texture.MAX_STEPS)}
+    last_sent, step = 0.0, None
+    for step in texture.synthesize_steps(exemplar, method=name, size=size, seed=seed, **params):
+        elapsed = time.perf_counter() - start
+        if elapsed > TIME_CAP:
+            notes.append(f"Stopped at the {TIME_CAP:.0f} s time cap: try a smaller output.")
+            break
+        if step.progress < 1.0 and elapsed - last_sent < PREVIEW_EVERY:
+            continue
+        last_sent = elapsed
+        yield _frame(step, exemplar, method, elapsed, notes)
+    if step is not None and step.progress < 1.0:
+        yield _frame(step, exemplar, method, time.perf_counter() - start, notes)
+
+
+@friendly_errors
+def source_key(exemplar_file, method: str):
+    """The exemplar as the method will see it, and the colour of each of its positions (the map's legend)."""
+    if exemplar_file is None:
+        return None
+    _, max_exemplar, _ = _method(method)
+    exemplar, _ = imaging.load_image(exemplar_file, max_side=max_exemplar, name="the exemplar")
+    return _shown(sourcemap.key(exemplar.shape))
+
+
+def show_parameters(method: str):
+    """Show the chosen method's parameters; for neural synthesis, say which feature network it will use."""
+    name = _method(method)[0]
+    network = f"Feature network on this machine: **{texture.feature_network()}**." if name == "neural" else ""
+    return [gr.update(visible=name == group) for group in ("efros_leung", "quilting", "neural")] + [network]
+
+
+def random_seed() -> int:
+    return random.randint(0, 99_999)
+
+
+def _frame(step: texture.Step, exemplar: np.ndarray, method: str, elapsed: float, notes: list[str]):
+    height, width = step.image.shape[:2]
+    state = "done" if step.progress >= 1.0 else f"{step.progress:.0%}"
+    lines = [f"**{method}** · {width}x{height} from a {exemplar.shape[1]}x{exemplar.shape[0]} exemplar · "
+             f"{state} · **{elapsed:.2f} s**"]
+    if step.note:
+        lines.append(f"Feature network: **{step.note}**.")
+    if not step.copied:
+        lines.append("Neural synthesis copies nothing: at the end, the source map shows each pixel's nearest "
+                     "exemplar 5x5 patch instead.")
+    source = None if step.source is None else _shown(sourcemap.colour(step.source, exemplar.shape))
+    return _shown(step.image), source, "  \n".join(lines + notes)
+
+
+def _shown(image: np.ndarray) -> np.ndarray:
+    factor = min(4, -(-SHOW_SIDE // max(image.shape[:2])))
+    return display(imaging.upscale_nearest(image, factor) if factor > 1 else image)
+
+
+def _method(label: str) -> tuple[str, int, int]:
+    if label not in METHODS:
+        raise ValueError(f"unknown method {label!r}; choose one of: {', '.join(METHODS)}")
+    return METHODS[label]
+
+
+def build() -> None:
+    gr.Markdown("Grow a larger texture from a small example (the *exemplar*) and watch it happen. The **source "
+                "map** shows where in the exemplar each output pixel was copied from.")
+    with gr.Row():
+        with gr.Column(scale=1, min_width=300):
+            exemplar = gr.Image(label="Exemplar", type="filepath", sources=["upload", "clipboard"], height=220)
+            gr.Examples(examples("texture"), inputs=exemplar, label="Examples: scikit-image photos, generated patterns")
+            method = gr.Radio(list(METHODS), value=next(iter(METHODS)), label="Method")
+            side = gr.Slider(16, 512, value=128, step=8, label="Output size (px, square)")
+            with gr.Row():
+                seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
+                dice = gr.Button("Random seed", size="sm")
+            with gr.Group(visible=True) as efros_leung:
+                window = gr.Slider(3, 31, value=11, step=2, label="Window (odd, px)")
+            with gr.Group(visible=False) as quilting:
+                block = gr.Slider(4, 64, value=24, step=1, label="Block (px)")
+                overlap = gr.Slider(1, 32, value=6, step=1, label="Overlap (px, at most half the block)")
+                target = gr.Image(label="Texture transfer target (optional)", type="filepath",
+                                  sources=["upload", "clipboard"], height=160)
+                alpha = gr.Slider(0, 1, value=0.3, step=0.05, label="α: weight of the overlap vs the target")
+            with gr.Group(visible=False) as neural_group:
+                steps = gr.Slider(5, 1000, value=200, step=5, label="Optimiser steps (L-BFGS)")
+                network = gr.Markdown()
+            with gr.Row():
+                go = gr.Button("Synthesize", variant="primary")
+                stop = gr.Button("Stop", variant="stop")
+        with gr.Column(scale=2):
+            with gr.Row():
+                output = output_image("Output", height=340)
+                source = output_image("Source map", height=340)
+            status = gr.Markdown()
+            with gr.Row():
+                key = output_image("Source-map key", height=280)
+                gr.Markdown("**Key**: the colour of each exemplar position (red: column, green: row). A pixel of "
+                            "the source map has the colour of the exemplar position it was copied from; black "
+                            "where nothing is placed yet.  \nOutputs smaller than 256 px are shown enlarged with "
+                            "square pixels.")
+            with gr.Accordion("How the methods work", open=False):
+                gr.Markdown(EXPLANATION, latex_delimiters=[{"left": "$$", "right": "$$", "display": True},
+                                                           {"left": "$", "right": "$", "display": False}])
+
+    inputs = [exemplar, method, side, seed, window, block, overlap, target, alpha, steps]
+    growing = dict(fn=grow, inputs=inputs, outputs=[output, source, status],
+                   concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    run = go.click(**growing, api_name="texture")
+    again = dice.click(random_seed, outputs=seed, api_visibility="private").then(**growing, api_visibility="private")
+    stop.click(None, cancels=[run, again], api_visibility="private")
+    method.change(show_parameters, inputs=method, outputs=[efros_leung, quilting, neural_group, network],
+                  api_visibility="private")
+    for trigger in (exemplar.change, method.change):
+        trigger(source_key, inputs=[exemplar, method], outputs=key, api_visibility="private")
