@@ -81,3 +81,14 @@ def test_models_tab_lists_every_model(page):
     page.locator("text=mnist-lenet >> visible=true").first.wait_for(timeout=30_000)
     page.screenshot(path=str(SHOTS / "models.png"), full_page=True)
     assert page.get_by_text("mnist-gmm").count() >= 1
+
+
+def test_denoise_tab_restores_an_example(page):
+    page.get_by_role("tab", name="Denoise").click()
+    page.locator("img[src*='camera']").first.click()
+    page.get_by_role("button", name="Corrupt and restore").click()
+    # The gallery captions each result "label · PSNR dB · seconds"; EPLL runs last of the defaults.
+    page.wait_for_function("document.body.innerText.includes('EPLL (GMM patch prior) ·')", timeout=180_000)
+    page.screenshot(path=str(SHOTS / "denoise.png"), full_page=True)
+    assert page.get_by_text("Best PSNR").count() == 1
+    assert page.locator("img[src*='.png']").count() >= 6
