@@ -269,10 +269,13 @@ def build() -> None:
         plot = gr.LinePlot(x="sigma (0-255)", y="PSNR (dB)", color="method", height=320,
                            label=f"PSNR (dB) on the image shrunk to {SWEEP_SIDE} px, Gaussian noise")
     with gr.Accordion("What the learned methods learned", open=False):
+        gr.Markdown("Weights are drawn mid-gray for 0, brighter for positive, darker for negative; both are "
+                    "fitted for the current noise sigma. The energy curves run ICM and Gibbs sampling on the "
+                    "current image with Gaussian noise (meaningful for the binary examples).")
         show = gr.Button("Show the learned filters and the Ising energy")
         with gr.Row():
-            ls_filter = output_image("Least-squares 7×7 filter (gray 0, white +, black −)")
-            logistic_weights = output_image("Logistic 5×5 weights (gray 0, white +, black −)")
+            ls_filter = output_image("Least-squares 7×7 filter")
+            logistic_weights = output_image("Logistic 5×5 weights")
             energy = gr.LinePlot(x="sweep", y="energy", color="algorithm", height=280,
                                  label="Ising energy per sweep on the noisy image")
     with gr.Accordion("How each method works (idea, equation, reference)", open=False):

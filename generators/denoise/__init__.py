@@ -28,6 +28,8 @@ def _ising(image, sigma, *, algorithm="icm", beta=1.0, sweeps=10, seed=0):
 
 
 def _epll(image, sigma, *, known=None, progress=None, time_limit=None, prior=None):
+    import time
+
     from generators import registry
     from generators.denoise import epll
 
@@ -35,12 +37,15 @@ def _epll(image, sigma, *, known=None, progress=None, time_limit=None, prior=Non
     if known is not None:
         image = fill_holes(image, known)
     planes = [image] if image.ndim == 2 else [image[..., c] for c in range(3)]
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
     out = []
     for index, plane in enumerate(planes):
         def report(fraction, text, index=index):
             if progress is not None:
                 progress((index + fraction) / len(planes), text + (f", channel {index + 1}/3" if len(planes) > 1 else ""))
-        out.append(epll.restore(prior, plane, sigma=sigma, known=known, progress=report, time_limit=time_limit))
+        # One time budget for the whole image: a colour image's later channels get what the earlier left.
+        left = None if deadline is None else max(deadline - time.perf_counter(), 0.0)
+        out.append(epll.restore(prior, plane, sigma=sigma, known=known, progress=report, time_limit=left))
     return out[0] if image.ndim == 2 else np.stack(out, axis=2)
 
 
