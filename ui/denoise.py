@@ -44,10 +44,12 @@ EXPLAIN = {
                       "ridge least squares: a Wiener filter estimated from data.",
                       "[w; b] = argmin Σ_i (x_i − w·N_i(y) − b)² + α‖w‖² = (AᵀA + αI)⁻¹Aᵀx",
                       "Wiener 1949; Gauss/Legendre least squares; Hoerl & Kennard 1970 (ridge)"),
-    "polynomial": ("Fit a quadratic surface to each window by least squares and keep its centre value "
-                   "(Savitzky–Golay in 2-D): keeps slopes and curvature that plain averaging flattens.",
-                   "x̂_i = c₀, c = argmin_c Σ_(u,v) (y_(i+(u,v)) − Σ_(a+b≤2) c_ab u^a v^b)²",
-                   "Savitzky & Golay 1964"),
+    "polynomial": ("Fit a quadratic surface to each pixel's neighbourhood by weighted least squares (nearer "
+                   "pixels count more) and keep its centre value: keeps slopes and curvature that plain "
+                   "averaging flattens.",
+                   "x̂_i = c₀, c = argmin_c Σ_(u,v) g(u,v) (y_(i+(u,v)) − Σ_(a+b≤2) c_ab u^a v^b)², "
+                   "g Gaussian of width 0.5 + 6σ",
+                   "Savitzky & Golay 1964; Takeda, Farsiu & Milanfar 2007 (kernel regression)"),
     "logistic": ("For black-and-white images: a logistic regression reads the noisy 5×5 neighbourhood and says "
                  "how likely the pixel is white; threshold at ½.", "p(x_i = 1 | y) = σ(w·N_i(y) + b)",
                  "Cox 1958; Bishop, *PRML* 2006, §4.3.2"),

@@ -57,12 +57,14 @@ def nl_means(image: np.ndarray, sigma: float, *, h: float | None = None, patch_s
                             patch_distance=patch_distance, fast_mode=True, channel_axis=_channels(image))
 
 
-def savitzky_golay_kernel(size: int, order: int) -> np.ndarray:
-    """The size x size filter that fits a 2-D polynomial of total degree ``order`` by least squares to a
-    window and returns its value at the centre (Savitzky & Golay 1964, in two dimensions).
+def local_polynomial_kernel(size: int, order: int, width: float | None = None) -> np.ndarray:
+    """The size x size filter that fits a 2-D polynomial of total degree ``order`` to a window by (weighted)
+    least squares and returns its value at the centre: Savitzky & Golay 1964 in two dimensions when
+    ``width`` is None, kernel regression with Gaussian weights of that width otherwise (Takeda, Farsiu &
+    Milanfar 2007).
 
-    With the design matrix A (one row per window pixel, one column per monomial u^a v^b, a + b <= order),
-    the fit is c = (A^T A)^-1 A^T y and the centre value is c_0, so the filter is row 0 of pinv(A)."""
+    With the design matrix A (one row per window pixel, one column per monomial u^a v^b, a + b <= order) and
+    weights W, the fit is c = (A^T W A)^-1 A^T W y and the centre value is c_0: the filter is that row 0."""
     if size % 2 == 0 or size < 3:
         raise ValueError(f"window size must be odd and at least 3, got {size}")
     if not 0 <= order < size:
@@ -71,14 +73,17 @@ def savitzky_golay_kernel(size: int, order: int) -> np.ndarray:
     v, u = np.mgrid[-half:half + 1, -half:half + 1]
     powers = [(a, b) for a in range(order + 1) for b in range(order + 1 - a)]
     design = np.stack([(u.ravel() ** a) * (v.ravel() ** b) for a, b in powers], axis=1).astype(np.float64)
-    return np.linalg.pinv(design)[0].reshape(size, size)
+    weights = np.ones(size * size) if width is None else np.exp(-(u.ravel() ** 2 + v.ravel() ** 2) / (2 * width ** 2))
+    weighted = design * weights[:, None]                                      # W A, (size^2, terms)
+    return np.linalg.solve(design.T @ weighted, weighted.T)[0].reshape(size, size)
 
 
-def polynomial(image: np.ndarray, sigma: float, *, size: int | None = None, order: int = 2) -> np.ndarray:
-    """Local polynomial regression: fit a degree-``order`` surface to each size x size window (default
-    5, 7, 9 or 11 as sigma grows) and keep its centre value; one linear filter, see savitzky_golay_kernel."""
-    size = int(np.clip(2 * round(2 + 20 * sigma) + 1, 5, 11)) if size is None else size
-    kernel = savitzky_golay_kernel(size, order)
+def polynomial(image: np.ndarray, sigma: float, *, width: float | None = None, order: int = 2) -> np.ndarray:
+    """Local polynomial regression: fit a degree-``order`` surface to each pixel's neighbourhood, nearer
+    pixels weighing more (Gaussian weights of ``width`` px, default 0.5 + 6 sigma, window 3 widths each side),
+    and keep its centre value. It is one linear filter; see local_polynomial_kernel."""
+    width = 0.5 + 6.0 * sigma if width is None else width
+    kernel = local_polynomial_kernel(int(2 * np.ceil(3 * width) + 1), order, width)
     if image.ndim == 3:
         return np.stack([ndimage.correlate(image[..., c], kernel, mode="reflect") for c in range(3)], axis=2)
     return ndimage.correlate(image, kernel, mode="reflect")

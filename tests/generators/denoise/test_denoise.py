@@ -7,7 +7,7 @@ from skimage.metrics import peak_signal_noise_ratio
 from generators import imaging
 from generators.denoise import (BINARY, INPAINTERS, METHODS, denoise, gaussian_noise, missing_pixels,
                                 salt_and_pepper)
-from generators.denoise.classical import savitzky_golay_kernel
+from generators.denoise.classical import local_polynomial_kernel
 from generators.denoise.learned import least_squares_filter, logistic_classifier
 
 SIGMA = 25 / 255
@@ -120,10 +120,11 @@ def test_bad_corruption_levels_are_refused(photo):
         missing_pixels(photo)
 
 
-def test_savitzky_golay_reproduces_quadratics_exactly():
-    kernel = savitzky_golay_kernel(7, 2)
+@pytest.mark.parametrize("width", [None, 1.5])
+def test_local_polynomial_fit_reproduces_quadratics_exactly(width):
+    kernel = local_polynomial_kernel(7, 2, width)
     v, u = np.mgrid[-3:4, -3:4]
-    assert abs(np.sum(kernel * (2 + u - 3 * v + u * v + 0.5 * u ** 2))) - 2 < 1e-9
+    assert abs(np.sum(kernel * (2 + u - 3 * v + u * v + 0.5 * u ** 2)) - 2) < 1e-9
     assert np.isclose(kernel.sum(), 1.0)
 
 
