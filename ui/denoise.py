@@ -265,7 +265,7 @@ def build() -> None:
                 slider = gr.ImageSlider(label="Before / after (best PSNR)", type="numpy", format="png")
             summary = gr.Markdown()
             table = gr.Dataframe(headers=TABLE_COLUMNS, label="Quality against the clean image", interactive=False)
-            gallery = gr.Gallery(label="Results", columns=3, height="auto", format="png")
+            gallery = gr.Gallery(label="Results", columns=4, height=380, object_fit="contain", format="png")
     with gr.Accordion("PSNR against noise level", open=False):
         sweep = gr.Button("Plot PSNR against sigma for the chosen methods")
         plot = gr.LinePlot(x="sigma (0-255)", y="PSNR (dB)", color="method", height=320,
