@@ -41,6 +41,16 @@ MODELS: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
         ModelSpec(
+            name="bsds-epll-gmm",
+            kind="Gaussian mixture over 8x8 image patches",
+            summary="The EPLL patch prior: denoises and inpaints photographs by half-quadratic splitting.",
+            builder="generators.denoise.epll:PatchGMM.from_checkpoint",
+            train_command="python -m generators.train bsds-epll-gmm",
+            data="BSDS400: random 8x8 gray patches of the 360 train photographs (generators.datasets.bsds)",
+            licence="BSDS: free for research and education (Arbelaez et al. 2011); weights: MIT, this project",
+            paper="Zoran & Weiss, ICCV 2011 (EPLL)",
+        ),
+        ModelSpec(
             name="mnist-gmm",
             kind="Gaussian mixture in PCA space",
             summary="Samples handwritten digits from a full-covariance Gaussian mixture fitted to PCA codes.",

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from ui.common import examples
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # CPU seconds rather than wall seconds, so the check holds on a machine busy with other work.
@@ -77,6 +79,44 @@ def test_non_numbers_get_a_clear_message_at_the_handler(count, seed):
 
     with pytest.raises(gr.Error, match="must be a whole number|must be a number"):
         sample.draw_samples(next(iter(sample.SAMPLERS)), count, seed)
+# Denoise tab
+
+def _camera():
+    from gradio_client import handle_file
+
+    return handle_file(next(path for path in examples("denoise") if path.endswith("camera.png")))
+
+
+def test_restore_returns_pngs_and_a_table_where_every_method_beats_the_input(client):
+    corrupted, gallery, table, slider, summary = client.predict(
+        _camera(), True, "Gaussian noise", 25, 0.1, 0.5, 3, ["Gaussian filter", "Total variation (Chambolle)"],
+        None, "icm", api_name="/restore")
+    assert corrupted.endswith(".png") and all(item["image"].endswith(".png") for item in gallery)
+    rows = {row[0]: row[1] for row in table["data"]}
+    assert rows["Total variation (Chambolle)"] > rows["(corrupted input)"] + 3
+    assert np.asarray(Image.open(corrupted)).shape[:2] == (256, 256)
+    assert "Best PSNR" in summary
+
+
+def test_missing_pixels_skip_the_noise_only_methods(client):
+    *_, table, _, summary = client.predict(
+        _camera(), True, "Missing pixels", 25, 0.1, 0.5, 3, ["Gaussian filter", "Biharmonic inpainting"],
+        None, "icm", api_name="/restore")
+    assert [row[0] for row in table["data"]] == ["(corrupted input)", "Biharmonic inpainting"]
+    assert "Skipped Gaussian filter" in summary
+
+
+@pytest.mark.parametrize("args, message", [
+    ((None, True, "Gaussian noise", 25, 0.1, 0.5, 3, ["Gaussian filter"], None, "icm"), "no image"),
+    (("camera", True, "Gaussian noise", 300, 0.1, 0.5, 3, ["Gaussian filter"], None, "icm"), "maximum value 100"),
+    (("camera", True, "Gaussian noise", 25, 0.1, 0.5, 3, [], None, "icm"), "no method chosen"),
+])
+def test_bad_requests_get_a_clear_message(client, args, message):
+    from gradio_client.exceptions import AppError
+
+    args = tuple(_camera() if a == "camera" else a for a in args)
+    with pytest.raises(AppError, match=message):
+        client.predict(*args, api_name="/restore")
 
 
 def _free_port() -> int:

@@ -16,6 +16,7 @@ from pathlib import Path
 from generators.registry import CHECKPOINT_DIR
 
 TRAINERS = {
+    "bsds-epll-gmm": "generators.train.bsds_epll_gmm",
     "mnist-gmm": "generators.train.mnist_gmm",
     "mnist-lenet": "generators.train.mnist_lenet",
 }

@@ -93,3 +93,13 @@ def test_texture_tab_quilts_an_example(page):
     shown = page.locator("img[src*='gradio_api/file'] >> visible=true").all()
     widths = [image.evaluate("img => img.naturalWidth") for image in shown]
     assert sum(width >= 256 for width in widths) >= 3, widths   # output, source map and key, enlarged to 256 px
+def test_denoise_tab_restores_an_example(page):
+    page.get_by_role("tab", name="Denoise").click()
+    page.locator("img[src*='camera']").first.click()
+    page.get_by_label("EPLL (GMM patch prior)").uncheck()  # the slowest; its own tests cover it
+    page.get_by_role("button", name="Corrupt and restore").click()
+    # The gallery captions each result "label · PSNR dB · seconds"; the least-squares filter runs last here.
+    page.wait_for_function("document.body.innerText.includes('Least-squares filter ·')", timeout=120_000)
+    page.screenshot(path=str(SHOTS / "denoise.png"), full_page=True)
+    assert page.get_by_text("Best PSNR").count() == 1
+    assert page.locator("img[src*='.png']").count() >= 5

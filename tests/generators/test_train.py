@@ -8,7 +8,7 @@ def test_every_model_has_a_trainer():
     assert set(MODELS) <= set(TRAINERS)
 
 
-@pytest.mark.parametrize("name", ["mnist-lenet", "mnist-gmm"])
+@pytest.mark.parametrize("name", ["mnist-lenet", "mnist-gmm", "bsds-epll-gmm"])
 def test_dry_run_writes_a_loadable_checkpoint(tmp_path, name):
     main([name, "--dry-run", "--out", str(tmp_path)])
     models = Registry(directory=tmp_path, device="cpu")

@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+import skimage.data
+from skimage.metrics import peak_signal_noise_ratio
+
+from generators import imaging
+from generators.denoise import denoise, missing_pixels
+from generators.denoise.epll import PatchGMM, remove_dc, steps
+
+
+@pytest.fixture(scope="module")
+def photo():
+    return imaging.as_float(skimage.data.camera())[150:214, 220:284].copy()
+
+
+@pytest.fixture(scope="module")
+def tiny_prior():
+    rng = np.random.default_rng(0)
+    image = imaging.as_float(skimage.data.moon())
+    rows, cols = rng.integers(0, 500, 3000), rng.integers(0, 500, 3000)
+    patches = np.stack([image[r:r + 8, c:c + 8].ravel() for r, c in zip(rows, cols)])
+    return PatchGMM.fit(patches, components=4, max_iter=20), remove_dc(patches)
+
+
+def test_log_likelihood_matches_scikit_learn(tiny_prior):
+    from sklearn.mixture import GaussianMixture
+
+    prior, patches = tiny_prior
+    reference = GaussianMixture(4, covariance_type="full")
+    reference.weights_, reference.means_ = prior.weights, prior.means
+    reference.covariances_ = prior.covariances
+    reference.precisions_cholesky_ = np.linalg.cholesky(np.linalg.inv(prior.covariances))
+    np.testing.assert_allclose(prior.log_likelihood(patches[:200]), reference.score_samples(patches[:200]),
+                               rtol=1e-6, atol=1e-3)
+
+
+def test_steps_stream_one_estimate_per_beta_and_honour_the_time_limit(tiny_prior, photo):
+    prior, _ = tiny_prior
+    seen = []
+    estimates = list(steps(prior, photo, sigma=0.1, betas=(100.0, 400.0, 1600.0),
+                           progress=lambda fraction, text: seen.append(fraction)))
+    assert len(estimates) == 3 and seen == pytest.approx([1 / 3, 2 / 3, 1.0])
+    assert len(list(steps(prior, photo, sigma=0.1, time_limit=0.0))) == 1
+
+
+def test_shipped_prior_inpaints_and_keeps_known_pixels(photo):
+    holed, known = missing_pixels(photo, fraction=0.5, seed=0)
+    restored = denoise(holed, method="epll", sigma=0.0, known=known)
+    np.testing.assert_allclose(restored[known], photo[known], atol=2e-3)
+    assert peak_signal_noise_ratio(photo, restored, data_range=1) > 25
+
+
+def test_tiny_images_are_refused(tiny_prior):
+    with pytest.raises(ValueError, match="at least 8x8"):
+        denoise(np.zeros((5, 40), np.float32), method="epll", sigma=0.1, prior=tiny_prior[0])
+
+
+def test_a_malformed_mixture_is_refused():
+    with pytest.raises(ValueError, match="weights"):
+        PatchGMM(weights=np.ones(2), means=np.zeros((2, 10)), covariances=np.zeros((2, 10, 10)))

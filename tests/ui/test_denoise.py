@@ -1,0 +1,28 @@
+import numpy as np
+import pytest
+
+from ui.denoise import chosen, corrupt, drawn_mask
+
+
+def test_a_drawn_stroke_becomes_a_mask_at_the_working_size():
+    layer = np.zeros((200, 300, 4), np.uint8)
+    layer[50:100, 0:150, 3] = 255
+    mask = drawn_mask({"background": None, "layers": [layer], "composite": None}, (100, 150))
+    assert mask.shape == (100, 150) and mask[30, 30] and not mask[80, 120]
+    assert drawn_mask({"layers": [np.zeros((20, 20, 4), np.uint8)]}, (10, 10)) is None
+    assert drawn_mask(None, (10, 10)) is None
+
+
+def test_a_drawn_mask_alone_removes_only_its_pixels():
+    clean = np.full((40, 60), 0.5, np.float32)
+    layer = np.zeros((40, 60, 4), np.uint8)
+    layer[:10, :10, 3] = 255
+    holed, known, sigma = corrupt(clean, "Missing pixels", 25, 0.1, 0.0, 0, {"layers": [layer]})
+    assert sigma == 0.0 and (~known).sum() == 100 and np.all(holed[:10, :10] == 0)
+
+
+def test_methods_that_do_not_fit_the_corruption_are_skipped_with_a_note():
+    names, notes = chosen(["Gaussian filter", "EPLL (GMM patch prior)"], "Missing pixels")
+    assert names == ["epll"] and "Skipped Gaussian filter" in notes[0]
+    with pytest.raises(ValueError, match="Biharmonic inpainting or EPLL"):
+        chosen(["Median filter"], "Missing pixels")

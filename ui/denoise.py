@@ -1,0 +1,299 @@
+"""Denoise tab: corrupt an image (noise, salt and pepper, missing pixels) and restore it with every rung of
+the ladder from fixed filters to learned statistical priors, side by side, with PSNR, SSIM and seconds."""
+
+from __future__ import annotations
+
+import time
+
+import gradio as gr
+import numpy as np
+import pandas as pd
+from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+
+from generators import denoise as restore_lib
+from generators import imaging
+from ui.common import HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image, whole_number
+
+WORK_SIDE = 256
+MAX_SEED = 2**31 - 1
+SWEEP_SIDE = 96
+SWEEP_SIGMAS = (5, 15, 25, 35, 50, 75)
+EPLL_TIME_LIMIT = 90.0
+CORRUPTIONS = ("Gaussian noise", "Salt and pepper", "Missing pixels")
+# UI label -> method name of generators.denoise.denoise
+METHODS = {label: name for name, label in restore_lib.LABELS.items()}
+DEFAULT_METHODS = ["Gaussian filter", "Total variation (Chambolle)", "Non-local means", "Least-squares filter",
+                   "EPLL (GMM patch prior)"]
+TABLE_COLUMNS = ["method", "PSNR (dB)", "SSIM", "seconds"]
+
+EXPLAIN = {
+    "gaussian": ("Average each pixel with its neighbours, nearer ones counting more. Noise falls, edges blur.",
+                 "x̂ = G_w ∗ y, with G_w a Gaussian of width w = 0.5 + 6σ px",
+                 "Gonzalez & Woods, *Digital Image Processing*, ch. 3"),
+    "median": ("Replace each pixel by the median of its 3×3 (or 5×5) window: outliers never win a median, "
+               "so it is the cure for salt and pepper.", "x̂_i = median{ y_j : j in the window around i }",
+               "Tukey 1977; Huang, Yang & Tang 1979"),
+    "tv": ("Find the image closest to the noisy one whose total edge length (total variation) is small: flat "
+           "regions become flat, sharp edges stay.", "x̂ = argmin_x ½‖x − y‖² + λ Σ_i ‖∇x_i‖, λ = 0.9σ",
+           "Rudin, Osher & Fatemi 1992; Chambolle 2004"),
+    "nlm": ("Average each pixel with pixels anywhere nearby whose surrounding patch looks the same: "
+            "repetition in the image does the denoising.",
+            "x̂_i = Σ_j w_ij y_j / Σ_j w_ij, w_ij = exp(−max(‖P_i y − P_j y‖² − 2σ², 0) / h²), h = 0.8σ",
+            "Buades, Coll & Morel, CVPR 2005"),
+    "least_squares": ("Learn the best 7×7 linear filter from clean/noisy pairs (other photographs, same σ) by "
+                      "ridge least squares: a Wiener filter estimated from data.",
+                      "[w; b] = argmin Σ_i (x_i − w·N_i(y) − b)² + α‖w‖² = (AᵀA + αI)⁻¹Aᵀx",
+                      "Wiener 1949; Gauss/Legendre least squares; Hoerl & Kennard 1970 (ridge)"),
+    "polynomial": ("Fit a quadratic surface to each pixel's neighbourhood by weighted least squares (nearer "
+                   "pixels count more) and keep its centre value: keeps slopes and curvature that plain "
+                   "averaging flattens.",
+                   "x̂_i = c₀, c = argmin_c Σ_(u,v) g(u,v) (y_(i+(u,v)) − Σ_(a+b≤2) c_ab u^a v^b)², "
+                   "g Gaussian of width 0.5 + 6σ",
+                   "Savitzky & Golay 1964; Takeda, Farsiu & Milanfar 2007 (kernel regression)"),
+    "logistic": ("For black-and-white images: a logistic regression reads the noisy 5×5 neighbourhood and says "
+                 "how likely the pixel is white; threshold at ½.", "p(x_i = 1 | y) = σ(w·N_i(y) + b)",
+                 "Cox 1958; Bishop, *PRML* 2006, §4.3.2"),
+    "ising": ("For black-and-white images: a Markov random field in which neighbours like to agree, balanced "
+              "against the evidence; ICM flips each pixel to its best state until nothing changes, Gibbs "
+              "sampling draws from the posterior.", "E(s) = −Σ_i h_i s_i − β Σ_(i~j) s_i s_j, "
+              "h_i = (y_i − ½)/(2σ²), s_i ∈ {−1, +1}",
+              "Besag 1986 (ICM); Geman & Geman 1984 (Gibbs); Bishop, *PRML* 2006, §8.3.3"),
+    "epll": ("A Gaussian mixture learned from 8×8 patches of photographs says which patches are likely; "
+             "EPLL makes every overlapping patch likely while staying close to the data, by half-quadratic "
+             "splitting with a rising β (one Wiener filter per patch per step).",
+             "min_x λ/2 ‖x − y‖² − Σ_i log p(P_i x),  p(z) = Σ_k π_k N(z; μ_k, Σ_k)",
+             "Zoran & Weiss, ICCV 2011"),
+    "biharmonic": ("Inpainting baseline: fill the holes with the smoothest surface that meets the known pixels.",
+                   "Δ²x = 0 inside the holes, x = y outside", "Damelin & Hoang 2018 (scikit-image)"),
+}
+
+
+def load_clean(path: str | None, grayscale: bool) -> np.ndarray:
+    if not path:
+        raise ValueError("no image: upload one or click an example")
+    image, _ = imaging.load_image(path, mode="gray" if grayscale else "auto", max_side=WORK_SIDE)
+    return image
+
+
+def drawn_mask(editor, shape: tuple[int, int]) -> np.ndarray | None:
+    """The strokes drawn on the mask editor as an (H, W) bool mask at the working size, or None."""
+    layers = (editor or {}).get("layers") or []
+    strokes = [np.asarray(layer) for layer in layers if layer is not None]
+    strokes = [layer[..., 3] > 0 for layer in strokes if layer.ndim == 3 and layer.shape[2] == 4]
+    if not strokes or not np.any(np.logical_or.reduce(strokes)):
+        return None
+    painted = np.logical_or.reduce(strokes).astype(np.float32)
+    return imaging.resize(painted, shape) > 0.5
+
+
+def corrupt(clean: np.ndarray, corruption: str, sigma255, rate, fraction, seed, editor):
+    """(corrupted image, known mask or None, the sigma the restorers are told) for the chosen corruption."""
+    seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
+    if corruption == "Gaussian noise":
+        sigma = restore_lib.check_level(sigma255, name="Noise sigma (0-255 scale)", high=255.0) / 255.0
+        return restore_lib.gaussian_noise(clean, sigma=sigma, seed=seed), None, sigma
+    if corruption == "Salt and pepper":
+        from skimage.restoration import estimate_sigma
+
+        noisy = restore_lib.salt_and_pepper(clean, rate=rate, seed=seed)
+        sigma = float(np.mean(estimate_sigma(noisy, channel_axis=-1 if noisy.ndim == 3 else None)))
+        return noisy, None, min(sigma, 1.0)
+    if corruption == "Missing pixels":
+        mask = drawn_mask(editor, clean.shape[:2])
+        holed, known = restore_lib.missing_pixels(clean, fraction=fraction if mask is None or fraction > 0 else None,
+                                                  seed=seed, mask=mask)
+        return holed, known, 0.0
+    raise ValueError(f"unknown corruption {corruption!r}; choose one of: {', '.join(CORRUPTIONS)}")
+
+
+def chosen(methods, corruption: str) -> tuple[list[str], list[str]]:
+    """(method names to run, notes about the ones that do not apply to this corruption)."""
+    if not methods:
+        raise ValueError("no method chosen: tick at least one in Methods")
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown:
+        raise ValueError(f"unknown method {unknown[0]!r}; choose from: {', '.join(METHODS)}")
+    names = [METHODS[m] for m in methods]
+    inpainting = corruption == "Missing pixels"
+    keep = [n for n in names if (n in restore_lib.INPAINTERS) == inpainting or n == "epll"]
+    skipped = [restore_lib.LABELS[n] for n in names if n not in keep]
+    notes = []
+    if skipped:
+        why = "only inpainting methods fill missing pixels" if inpainting else "it only fills missing pixels"
+        notes.append(f"Skipped {', '.join(skipped)}: {why}.")
+    if not keep:
+        raise ValueError("none of the chosen methods fits this corruption: for missing pixels choose "
+                         "Biharmonic inpainting or EPLL; for noise any other method")
+    return keep, notes
+
+
+def score(clean: np.ndarray, estimate: np.ndarray) -> tuple[float, float]:
+    channel = -1 if clean.ndim == 3 else None
+    psnr = peak_signal_noise_ratio(clean, np.clip(estimate, 0, 1), data_range=1.0)
+    ssim = structural_similarity(clean, np.clip(estimate, 0, 1), data_range=1.0, channel_axis=channel)
+    return round(float(psnr), 2), round(float(ssim), 3)
+
+
+@friendly_errors
+def restore(path, grayscale, corruption, sigma255, rate, fraction, seed, methods, editor, ising_algorithm,
+            progress=gr.Progress()):
+    """Corrupt the image, then restore it with each chosen method; yields after every method so the gallery,
+    the table and the before/after slider fill in as results arrive."""
+    clean = load_clean(path, bool(grayscale))
+    corrupted, known, sigma = corrupt(clean, corruption, sigma255, rate, fraction, seed, editor)
+    names, notes = chosen(methods, corruption)
+    psnr, ssim = score(clean, corrupted)
+    rows = [["(corrupted input)", psnr, ssim, 0.0]]
+    gallery, best = [], (corrupted, -np.inf)
+    for name in names:
+        options = {"known": known} if known is not None else {}
+        if name == "epll":
+            options.update(progress=lambda f, text: progress(f, desc=text), time_limit=EPLL_TIME_LIMIT)
+        if name == "ising":
+            options["algorithm"] = ising_algorithm
+        started = time.perf_counter()
+        estimate = restore_lib.denoise(corrupted, method=name, sigma=sigma, **options)
+        seconds = round(time.perf_counter() - started, 2)
+        psnr, ssim = score(clean, estimate)
+        rows.append([restore_lib.LABELS[name], psnr, ssim, seconds])
+        gallery.append((display(estimate), f"{restore_lib.LABELS[name]} · {psnr} dB · {seconds} s"))
+        if psnr > best[1]:
+            best = (estimate, psnr)
+        yield (display(corrupted), gallery, pd.DataFrame(rows, columns=TABLE_COLUMNS),
+               (display(corrupted), display(best[0])), _summary(sigma, notes, rows))
+
+
+def _summary(sigma: float, notes: list[str], rows: list) -> str:
+    best = max(rows[1:], key=lambda row: row[1])
+    text = [f"Best PSNR: **{best[0]}** ({best[1]} dB; the corrupted input has {rows[0][1]} dB). "
+            f"The restorers were told σ = {sigma * 255:.1f}/255. The slider compares the input with the best result."]
+    return " ".join(text + notes)
+
+
+@friendly_errors
+def psnr_sweep(path, grayscale, seed, methods, progress=gr.Progress()):
+    """PSNR against noise sigma for the chosen noise methods, on the image shrunk to 96 px (a quick sweep)."""
+    clean = load_clean(path, bool(grayscale))
+    clean, _ = imaging.cap_size(clean, SWEEP_SIDE)
+    seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
+    names, _ = chosen(methods, "Gaussian noise")
+    rows = []
+    for index, sigma255 in enumerate(SWEEP_SIGMAS):
+        progress(index / len(SWEEP_SIGMAS), desc=f"σ = {sigma255}")
+        noisy = restore_lib.gaussian_noise(clean, sigma=sigma255 / 255, seed=seed)
+        rows.append({"sigma (0-255)": sigma255, "method": "(noisy input)", "PSNR (dB)": score(clean, noisy)[0]})
+        for name in names:
+            estimate = restore_lib.denoise(noisy, method=name, sigma=sigma255 / 255)
+            rows.append({"sigma (0-255)": sigma255, "method": restore_lib.LABELS[name],
+                         "PSNR (dB)": score(clean, estimate)[0]})
+    return pd.DataFrame(rows)
+
+
+@friendly_errors
+def learned(path, grayscale, corruption, sigma255, seed, methods):
+    """What the learned methods learned at this noise level: the least-squares filter, the logistic weights,
+    and the Ising energy per sweep (ICM and Gibbs) on the corrupted image."""
+    from generators.denoise.learned import least_squares_filter, logistic_classifier
+
+    sigma = restore_lib.check_level(sigma255, name="Noise sigma (0-255 scale)", high=255.0) / 255.0
+    filt, _ = least_squares_filter(round(sigma, 4), 7)
+    weights, _ = logistic_classifier(round(max(sigma, 1e-3), 4), 5)
+    clean = load_clean(path, bool(grayscale)) if path else None
+    energies = pd.DataFrame(columns=["sweep", "energy", "algorithm"])
+    if clean is not None and corruption == "Gaussian noise":
+        noisy = restore_lib.gaussian_noise(clean, sigma=sigma, seed=whole_number(seed, name="Seed", low=0, high=MAX_SEED))
+        frames = []
+        for algorithm in ("icm", "gibbs"):
+            result = restore_lib.ising(noisy, sigma, algorithm=algorithm, sweeps=15, seed=0)
+            frames.append(pd.DataFrame({"sweep": range(len(result.energies)), "energy": result.energies,
+                                        "algorithm": algorithm.upper()}))
+        energies = pd.concat(frames, ignore_index=True)
+    return display(_diverging(filt)), display(_diverging(weights)), energies
+
+
+def _diverging(weights: np.ndarray, zoom: int = 24) -> np.ndarray:
+    """A small weight array as a big image: mid-gray is 0, white positive, black negative."""
+    scale = max(float(np.abs(weights).max()), 1e-12)
+    return imaging.upscale_nearest((0.5 + 0.5 * weights / scale).astype(np.float32), zoom)
+
+
+def to_editor(path, grayscale):
+    """Put the working image into the mask editor as its background."""
+    if not path:
+        return None
+    try:
+        image = load_clean(path, bool(grayscale))
+    except ValueError:
+        return None
+    return {"background": display(imaging.to_rgb(image)), "layers": [], "composite": None}
+
+
+def explanations() -> str:
+    parts = []
+    for name, (idea, equation, reference) in EXPLAIN.items():
+        parts.append(f"**{restore_lib.LABELS[name]}**: {idea}  \n`{equation}`  \n*{reference}*")
+    return "\n\n".join(parts)
+
+
+def build() -> None:
+    gr.Markdown("Corrupt an image, then restore it with fixed filters, least-squares and polynomial fits, "
+                "logistic regression and Ising models (for black-and-white images), total variation, non-local "
+                f"means and a learned patch prior (EPLL). Images are worked on at up to {WORK_SIDE} px.")
+    with gr.Row():
+        with gr.Column(scale=1, min_width=300):
+            source = gr.Image(label="Clean image", type="filepath", sources=["upload", "clipboard"], height=260)
+            gr.Examples(examples("denoise"), inputs=source, label="Examples (the binary ones suit Ising and logistic)")
+            grayscale = gr.Checkbox(label="Work in grayscale", value=False)
+            corruption = gr.Radio(list(CORRUPTIONS), value=CORRUPTIONS[0], label="Corruption")
+            sigma255 = gr.Slider(0, 100, value=25, step=1, label="Noise sigma (0-255 scale)")
+            rate = gr.Slider(0, 0.5, value=0.1, step=0.01, label="Salt-and-pepper rate", visible=False)
+            fraction = gr.Slider(0, 0.95, value=0.5, step=0.05, label="Missing fraction (random pixels)",
+                                 visible=False)
+            seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
+            with gr.Accordion("Draw a mask (missing pixels)", open=False):
+                editor = gr.ImageEditor(label="Paint the pixels to remove", type="numpy", format="png",
+                                        sources=[], layers=False, height=300,
+                                        brush=gr.Brush(colors=["#ff0000"], default_size=12))
+            methods = gr.CheckboxGroup(list(METHODS), value=DEFAULT_METHODS, label="Methods")
+            ising_algorithm = gr.Radio(["icm", "gibbs"], value="icm", label="Ising algorithm")
+            with gr.Row():
+                go = gr.Button("Corrupt and restore", variant="primary")
+                stop = gr.Button("Stop", variant="stop")
+        with gr.Column(scale=2):
+            with gr.Row():
+                corrupted = output_image("Corrupted")
+                slider = gr.ImageSlider(label="Before / after (best PSNR)", type="numpy", format="png")
+            summary = gr.Markdown()
+            table = gr.Dataframe(headers=TABLE_COLUMNS, label="Quality against the clean image", interactive=False)
+            gallery = gr.Gallery(label="Results", columns=4, height=380, object_fit="contain", format="png")
+    with gr.Accordion("PSNR against noise level", open=False):
+        sweep = gr.Button("Plot PSNR against sigma for the chosen methods")
+        plot = gr.LinePlot(x="sigma (0-255)", y="PSNR (dB)", color="method", height=320,
+                           label=f"PSNR (dB) on the image shrunk to {SWEEP_SIDE} px, Gaussian noise")
+    with gr.Accordion("What the learned methods learned", open=False):
+        gr.Markdown("Weights are drawn mid-gray for 0, brighter for positive, darker for negative; both are "
+                    "fitted for the current noise sigma. The energy curves run ICM and Gibbs sampling on the "
+                    "current image with Gaussian noise (meaningful for the binary examples).")
+        show = gr.Button("Show the learned filters and the Ising energy")
+        with gr.Row():
+            ls_filter = output_image("Least-squares 7×7 filter")
+            logistic_weights = output_image("Logistic 5×5 weights")
+            energy = gr.LinePlot(x="sweep", y="energy", color="algorithm", height=280,
+                                 label="Ising energy per sweep on the noisy image")
+    with gr.Accordion("How each method works (idea, equation, reference)", open=False):
+        gr.Markdown(explanations())
+
+    def show_controls(kind):
+        return (gr.update(visible=kind == "Gaussian noise"), gr.update(visible=kind == "Salt and pepper"),
+                gr.update(visible=kind == "Missing pixels"))
+
+    corruption.change(show_controls, corruption, [sigma255, rate, fraction], api_visibility="private")
+    source.change(to_editor, [source, grayscale], editor, api_visibility="private")
+    run = go.click(restore, [source, grayscale, corruption, sigma255, rate, fraction, seed, methods, editor,
+                             ising_algorithm], [corrupted, gallery, table, slider, summary],
+                   api_name="restore", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    sweeping = sweep.click(psnr_sweep, [source, grayscale, seed, methods], plot, api_name="psnr_sweep",
+                           concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    stop.click(None, cancels=[run, sweeping])
+    show.click(learned, [source, grayscale, corruption, sigma255, seed, methods],
+               [ls_filter, logistic_weights, energy], api_name="learned")
