@@ -13,7 +13,7 @@ import argparse
 import gradio as gr
 
 from generators import registry
-from ui import models, sample
+from ui import models, sample, stylize
 
 TITLE = "GenLab"
 INTRO = ("# GenLab\nRun real image generation and restoration algorithms on your own images or on examples. "
@@ -24,6 +24,7 @@ MAX_FILE_SIZE = "10mb"
 QUEUE_SIZE = 64
 
 TABS = (
+    ("Stylize", stylize.build),
     ("Sample", sample.build),
     ("Models", models.build),
 )

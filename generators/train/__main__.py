@@ -18,6 +18,10 @@ from generators.registry import CHECKPOINT_DIR
 TRAINERS = {
     "mnist-gmm": "generators.train.mnist_gmm",
     "mnist-lenet": "generators.train.mnist_lenet",
+    "style-flow": "generators.train.style_net",
+    "style-mosaic": "generators.train.style_net",
+    "style-pointillism": "generators.train.style_net",
+    "style-waves": "generators.train.style_net",
 }
 
 
