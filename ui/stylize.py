@@ -24,6 +24,12 @@ METHODS = {
 }
 PLOT_COLUMNS = ["step", "loss", "term"]
 
+
+def _loss_table(rows: list[tuple[int, float, str]]) -> pd.DataFrame:
+    """Numeric step and loss columns, so the plot's axes are quantitative."""
+    table = pd.DataFrame(rows, columns=PLOT_COLUMNS)
+    return table.astype({"step": "int64", "loss": "float64", "term": "str"})
+
 EXPLANATIONS = r"""
 **Optimisation (Gatys, Ecker & Bethge 2016, *Image style transfer using convolutional neural networks*).**
 A feature network turns an image into feature maps $F_l$. Style is the correlations between channels, the Gram
@@ -94,7 +100,6 @@ def run(content_path, method_label, fast_style, style_path, strength, preserve_c
     """Stylise the content image; yields (image, status, loss table). The Gatys method streams previews."""
     method = _method(method_label)
     content, notices = _content(content_path)
-    empty = pd.DataFrame(columns=PLOT_COLUMNS)
     started = time.perf_counter()
     if method != "gatys":
         reference = fast_style
@@ -102,7 +107,7 @@ def run(content_path, method_label, fast_style, style_path, strength, preserve_c
             reference, more = _style_image(style_path)
             notices += more
         result = style.stylize(content, reference, method=method, strength=strength, preserve_colors=preserve_colors)
-        yield display(result), _status(method_label, time.perf_counter() - started, notices), empty
+        yield display(result), _status(method_label, time.perf_counter() - started, notices), None
         return
     yield from _run_gatys(content, style_path, strength, preserve_colors, content_weight, style_weight,
                           steps, size, init, seed, notices)
@@ -132,7 +137,7 @@ def _run_gatys(content, style_path, strength, preserve_colors, content_weight, s
         if capped:
             state += f" · stopped at the {TIME_CAP_S} s time cap"
         yield (display(shown), _status("Optimisation (Gatys et al.)", elapsed, notices, state),
-               pd.DataFrame(rows, columns=PLOT_COLUMNS))
+               _loss_table(rows))
         if capped:
             return
 
@@ -184,9 +189,9 @@ def build() -> None:
                 go = gr.Button("Stylize", variant="primary")
                 stop = gr.Button("Stop", variant="stop")
         with gr.Column(scale=2):
-            result = output_image("Result", height=520)
-            status = gr.Markdown()
-            losses = gr.LinePlot(pd.DataFrame(columns=PLOT_COLUMNS), x="step", y="loss", color="term",
+            result = output_image("Result", height=520, elem_id="stylize-result")
+            status = gr.Markdown(elem_id="stylize-status")
+            losses = gr.LinePlot(x="step", y="loss", color="term",
                                  title="Gatys loss (relative)", height=240, visible=False)
     with gr.Accordion("How the methods work", open=False):
         gr.Markdown(EXPLANATIONS, latex_delimiters=[{"left": "$", "right": "$", "display": False}])
