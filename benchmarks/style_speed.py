@@ -87,6 +87,18 @@ def gatys_table(repeats: int) -> str:
     ])
 
 
+def training_table() -> str:
+    """The shipped networks' cards: training length and the held-out figures their trainer measured."""
+    rows = ["| network | steps | train CPU-min | style loss: photo -> stylized (held-out) | content loss (held-out) |",
+            "|---|---:|---:|---:|---:|"]
+    for name in fast_styles():
+        metrics = registry.card(f"style-{name}").get("metrics", {})
+        rows.append(f"| `style-{name}` | {metrics.get('steps', '?')} | {metrics.get('train_cpu_minutes', '?')} | "
+                    f"{metrics.get('held_out_style_loss_content', '?')} -> "
+                    f"{metrics.get('held_out_style_loss_stylized', '?')} | {metrics.get('held_out_content_loss', '?')} |")
+    return "\n".join(rows)
+
+
 def classical_table(repeats: int) -> str:
     content = imaging.resize(imaging.as_float(data.astronaut()), (512, 512))
     style = imaging.resize(imaging.as_float(data.coffee()), (400, 600))
@@ -103,6 +115,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     print(f"torch threads: {args.threads}\n")
+    print(training_table(), end="\n\n")
     print(fast_table(args.repeats), end="\n\n")
     print(gatys_table(args.repeats), end="\n\n")
     print(classical_table(args.repeats))

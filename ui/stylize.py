@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from generators import imaging, style
-from ui.common import HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image, whole_number
+from ui.common import ASSETS, HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image, whole_number
 
 MAX_SIDE = 1024
 TIME_CAP_S = 180
@@ -149,6 +149,12 @@ def method_controls(method_label: str):
             gr.update(visible=method == "gatys"), gr.update(visible=method == "gatys"))
 
 
+def _style_file(name: str) -> str | None:
+    """The pattern a shipped fast style was trained on (assets/stylize/styles/<name>.png)."""
+    path = ASSETS / "stylize" / "styles" / f"{name}.png"
+    return str(path) if path.exists() else None
+
+
 def _network_note() -> str:
     weights = style.vgg_weights_path()
     if weights is not None:
@@ -167,7 +173,11 @@ def build() -> None:
                                height=260)
             gr.Examples(examples("stylize"), inputs=content, label="Content examples (scikit-image)")
             method = gr.Radio(list(METHODS), value=next(iter(METHODS)), label="Method")
-            fast_style = gr.Dropdown(style.fast_styles(), value=style.fast_styles()[0], label="Trained style")
+            with gr.Row(visible=True) as fast_group:
+                fast_style = gr.Dropdown(style.fast_styles(), value=style.fast_styles()[0], label="Trained style",
+                                         scale=2)
+                trained_on = gr.Image(_style_file(style.fast_styles()[0]), label="Trained on", height=120,
+                                      interactive=False, buttons=[], scale=1, min_width=120)
             with gr.Group(visible=False) as style_group:
                 style_image = gr.Image(type="filepath", label="Style image", sources=["upload", "clipboard"],
                                        height=200)
@@ -196,8 +206,9 @@ def build() -> None:
     with gr.Accordion("How the methods work", open=False):
         gr.Markdown(EXPLANATIONS, latex_delimiters=[{"left": "$", "right": "$", "display": False}])
 
-    method.change(method_controls, inputs=method, outputs=[fast_style, style_group, gatys_settings, losses],
+    method.change(method_controls, inputs=method, outputs=[fast_group, style_group, gatys_settings, losses],
                   api_visibility="private")
+    fast_style.change(_style_file, inputs=fast_style, outputs=trained_on, api_visibility="private")
     event = go.click(run, inputs=[content, method, fast_style, style_image, strength, preserve, content_weight,
                                   style_weight, steps, size, init, seed],
                      outputs=[result, status, losses], api_name="stylize",

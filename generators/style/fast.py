@@ -73,8 +73,9 @@ class StyleNet(nn.Module):
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         height, width = image.shape[-2:]
-        pad_h, pad_w = (-height) % 4, (-width) % 4
-        x = F.pad(image, [0, pad_w, 0, pad_h], mode="reflect") if pad_h or pad_w else image
+        # Two stride-2 stages: pad to a multiple of 4, and to at least 8 so the 2x2 bottleneck can be mirrored.
+        pad_h, pad_w = max(8, height + (-height) % 4) - height, max(8, width + (-width) % 4) - width
+        x = F.pad(image, [0, pad_w, 0, pad_h], mode="replicate") if pad_h or pad_w else image
         return torch.sigmoid(self.body(x))[..., :height, :width]
 
     def parameter_count(self) -> int:

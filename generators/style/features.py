@@ -84,7 +84,7 @@ class VGGFeatures(nn.Module):
         # weights_only=True: torch's restricted unpickler, which refuses anything but tensors and containers.
         state = torch.load(weights, map_location="cpu", weights_only=True)
         network.load_state_dict(state)
-        self.layers = network.features[:VGG_STYLE_LAYERS[-1] + 1].eval()
+        self.layers = network.features[:VGG_STYLE_LAYERS[-1] + 2].eval()  # up to relu5_1
         for index, layer in enumerate(self.layers):
             if isinstance(layer, nn.MaxPool2d):
                 # Gatys et al. 2016: average pooling gives smoother gradients than max pooling.

@@ -132,3 +132,10 @@ def test_patterns_are_deterministic_contract_images(name):
     assert image.shape == (64, 64, 3) and image.dtype == np.float32
     assert 0.0 <= image.min() and image.max() <= 1.0 and image.std() > 0.05
     np.testing.assert_array_equal(image, pattern(name, 64))
+
+
+@pytest.mark.parametrize("shape", [(1, 2), (5, 7), (9, 4)])
+def test_tiny_images_keep_their_shape(shape, style_image):
+    tiny = np.random.default_rng(0).random(shape + (3,)).astype(np.float32)
+    assert stylize(tiny, fast_styles()[0]).shape == tiny.shape
+    assert stylize(tiny, style_image, method="gatys", steps=2, size=32, network="random").shape == tiny.shape
