@@ -13,7 +13,7 @@ import argparse
 import gradio as gr
 
 from generators import registry
-from ui import denoise, models, sample, texture
+from ui import denoise, models, sample, stylize, texture
 
 TITLE = "GenLab"
 INTRO = ("# GenLab\nRun real image generation and restoration algorithms on your own images or on examples. "
@@ -26,6 +26,7 @@ QUEUE_SIZE = 64
 TABS = (
     ("Denoise", denoise.build),
     ("Texture", texture.build),
+    ("Stylize", stylize.build),
     ("Sample", sample.build),
     ("Models", models.build),
 )

@@ -31,7 +31,10 @@ def test_server_files_cannot_be_fetched(url, path):
 
 
 def test_no_code_unpickles():
-    pattern = re.compile(r"pickle\.loads?\(|joblib\.load\(|torch\.load\(|np\.load\([^)]*allow_pickle=True")
+    # torch.load is allowed only with weights_only=True (the restricted unpickler), and only for optional
+    # third-party weights such as a local VGG-19 hub cache; our own checkpoints are safetensors.
+    pattern = re.compile(r"pickle\.loads?\(|joblib\.load\(|torch\.load\((?![^)]*weights_only=True)"
+                         r"|np\.load\([^)]*allow_pickle=True")
     offenders = [str(path) for path in ROOT.rglob("*.py")
                  if ".venv" not in path.parts and path.name != "test_security.py"
                  and pattern.search(path.read_text())]

@@ -19,6 +19,10 @@ TRAINERS = {
     "bsds-epll-gmm": "generators.train.bsds_epll_gmm",
     "mnist-gmm": "generators.train.mnist_gmm",
     "mnist-lenet": "generators.train.mnist_lenet",
+    "style-flow": "generators.train.style_net",
+    "style-mosaic": "generators.train.style_net",
+    "style-pointillism": "generators.train.style_net",
+    "style-waves": "generators.train.style_net",
 }
 
 

@@ -76,6 +76,18 @@ def test_sample_tab_draws_digits(page):
     assert image.evaluate("img => img.naturalWidth") > 100
 
 
+def test_stylize_tab_runs_an_example(page):
+    page.get_by_role("tab", name="Stylize").click()
+    page.locator("#stylize-status").wait_for(state="attached", timeout=30_000)
+    page.locator("button.gallery-item img[src*='astronaut.png']").first.click()
+    page.get_by_role("button", name="Stylize", exact=True).click()
+    image = page.locator("#stylize-result img")
+    image.wait_for(state="visible", timeout=90_000)
+    page.locator("#stylize-status >> text=/\\d+\\.\\d+ s/").wait_for(timeout=30_000)
+    page.screenshot(path=str(SHOTS / "stylize.png"), full_page=True)
+    assert image.evaluate("img => img.naturalWidth") >= 256
+
+
 def test_models_tab_lists_every_model(page):
     page.get_by_role("tab", name="Models").click()
     page.locator("text=mnist-lenet >> visible=true").first.wait_for(timeout=30_000)

@@ -1,0 +1,180 @@
+"""Train one feed-forward style network (Johnson et al. 2016) per procedural style: content crops from the
+360 BSDS training photographs, style Gram targets from generators.style.patterns, all losses measured with the
+offline random multi-scale filter network (generators.style.features.RandomFeatures).
+
+Long runs save a checkpoint every --save-every steps and keep the optimiser state in runs/<name>/ (as
+safetensors) so --resume continues where a run stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+from safetensors.torch import load_file, save_file
+from tqdm import tqdm
+
+from generators import checkpoint
+from generators.datasets import bsds
+from generators.style import features as feats
+from generators.style.fast import SLIM, StyleNet, config_to_dict
+from generators.style.patterns import pattern
+
+RUNS = Path(__file__).resolve().parent.parent.parent / "runs"
+EVAL_IMAGES = 8
+EVAL_SIZE = 256
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--steps", type=int, default=2000, help="optimiser steps in total (a resumed run counts on)")
+    parser.add_argument("--batch", type=int, default=2)
+    parser.add_argument("--size", type=int, default=128, help="side of the square content crops")
+    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--style-weight", type=float, default=4.0)
+    parser.add_argument("--content-weight", type=float, default=1.0)
+    parser.add_argument("--tv-weight", type=float, default=1e-3)
+    parser.add_argument("--save-every", type=int, default=250)
+    parser.add_argument("--resume", action="store_true", help="continue from runs/<name>/resume.safetensors")
+    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+
+
+def train(args) -> dict:
+    torch.set_num_threads(args.threads)
+    style_name = args.name.removeprefix("style-")
+    if args.dry_run:
+        args.steps, args.batch, args.size, args.save_every = 1, 1, 64, 1
+    photos = _photos(bsds("train")[:2] if args.dry_run else bsds("train"), short_side=2 * args.size)
+    held_out = _eval_images(bsds("test")[:1 if args.dry_run else EVAL_IMAGES], 64 if args.dry_run else EVAL_SIZE)
+    loss_net = feats.RandomFeatures()
+    with torch.no_grad():
+        targets = [feats.gram(m) for m in loss_net(torch.from_numpy(pattern(style_name)).permute(2, 0, 1)[None]).style]
+    torch.manual_seed(args.seed)
+    net = StyleNet(SLIM)
+    optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
+    resume_file = (args.out / "runs" if args.dry_run else RUNS) / args.name / "resume.safetensors"
+    step, cpu_seconds = _restore(resume_file, net, optimizer) if args.resume else (0, 0.0)
+    progress = tqdm(range(step, args.steps), desc=args.name, unit="step", initial=step, total=args.steps)
+    recent: list[float] = []
+    metrics: dict = {}
+    started = time.process_time()
+    for step in progress:
+        rng = np.random.default_rng([args.seed, step])
+        content = torch.from_numpy(_crops(photos, args.batch, args.size, rng))
+        out = net(content)
+        loss, parts = _loss(loss_net, out, content, targets, args)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        recent = (recent + [loss.item()])[-100:]
+        progress.set_postfix(style=f"{parts[0]:.3f}", content=f"{parts[1]:.3f}")
+        done = step + 1
+        if done % args.save_every == 0 or done == args.steps:
+            spent = cpu_seconds + time.process_time() - started
+            metrics = _evaluate(net, loss_net, held_out, targets)
+            metrics.update(train_loss_last100=round(float(np.mean(recent)), 4), steps=done,
+                           train_cpu_minutes=round(spent / 60, 1))
+            _save(args, net, style_name, metrics)
+            _store(resume_file, net, optimizer, done, spent)
+    return metrics
+
+
+def _loss(loss_net, out, content, targets, args):
+    got, want = loss_net(out), loss_net(content)
+    style = feats.style_loss([feats.gram(m) for m in got.style], targets).mean()
+    kept = feats.content_loss(got.content, want.content.detach()).mean()
+    # Total variation (Johnson et al. 2016): sum |x_{i+1,j} - x_{i,j}|^2 + |x_{i,j+1} - x_{i,j}|^2
+    tv = ((out[..., 1:, :] - out[..., :-1, :]) ** 2).mean() + ((out[..., :, 1:] - out[..., :, :-1]) ** 2).mean()
+    # Johnson et al. 2016: L = lambda_s L_style + lambda_c L_content + lambda_tv L_tv
+    total = args.style_weight * style + args.content_weight * kept + args.tv_weight * tv
+    return total, (style.item(), kept.item())
+
+
+@torch.no_grad()
+def _evaluate(net, loss_net, images, targets) -> dict:
+    """Held-out BSDS test photographs: style distance before and after, and how much content survived."""
+    net.eval()
+    before, after, kept = [], [], []
+    for image in images:
+        out = net(image)
+        got, want = loss_net(out), loss_net(image)
+        after.append(feats.style_loss([feats.gram(m) for m in got.style], targets).item())
+        before.append(feats.style_loss([feats.gram(m) for m in want.style], targets).item())
+        kept.append(feats.content_loss(got.content, want.content).item())
+    net.train()
+    return {"held_out_style_loss_content": round(float(np.mean(before)), 4),
+            "held_out_style_loss_stylized": round(float(np.mean(after)), 4),
+            "held_out_content_loss": round(float(np.mean(kept)), 4)}
+
+
+def _save(args, net, style_name, metrics) -> None:
+    arrays = {key: value.detach().numpy() for key, value in net.state_dict().items()}
+    checkpoint.save(args.out, args.name, arrays, {
+        "config": config_to_dict(SLIM),
+        "style": style_name,
+        "train_command": args.command,
+        "data": ("content: random crops of generators.datasets.bsds('train') (360 BSDS photographs, downscaled "
+                 f"to a {2 * args.size} px short side); style: generators.style.patterns.{style_name} (256 px, "
+                 f"drawn by this project); metrics on {EVAL_IMAGES} bsds('test') photographs at {EVAL_SIZE} px"),
+        "loss_network": feats.RandomFeatures.name,
+        "training": {"steps_target": args.steps, "batch": args.batch, "crop": args.size, "lr": args.lr,
+                     "style_weight": args.style_weight, "content_weight": args.content_weight,
+                     "tv_weight": args.tv_weight, "seed": args.seed},
+        "metrics": metrics,
+    })
+
+
+def _store(path: Path, net, optimizer, step: int, cpu_seconds: float) -> None:
+    tensors = {f"net.{key}": value.detach().clone() for key, value in net.state_dict().items()}
+    for index, state in optimizer.state_dict()["state"].items():
+        for key, value in state.items():
+            tensors[f"opt.{index}.{key}"] = torch.as_tensor(value).clone()
+    tensors["progress"] = torch.tensor([float(step), cpu_seconds], dtype=torch.float64)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, str(path))
+
+
+def _restore(path: Path, net, optimizer) -> tuple[int, float]:
+    if not path.exists():
+        raise ValueError(f"--resume: {path} does not exist; run once without --resume first")
+    tensors = load_file(str(path))
+    net.load_state_dict({key[4:]: value for key, value in tensors.items() if key.startswith("net.")})
+    state = optimizer.state_dict()
+    state["state"] = {}
+    for key, value in tensors.items():
+        if key.startswith("opt."):
+            _, index, name = key.split(".", 2)
+            state["state"].setdefault(int(index), {})[name] = value
+    optimizer.load_state_dict(state)
+    step, cpu_seconds = tensors["progress"].tolist()
+    return int(step), float(cpu_seconds)
+
+
+def _photos(files, short_side: int) -> list[np.ndarray]:
+    photos = []
+    for path in files:
+        with Image.open(path) as picture:
+            picture = picture.convert("RGB")
+            scale = short_side / min(picture.size)
+            size = (max(short_side, round(picture.width * scale)), max(short_side, round(picture.height * scale)))
+            photos.append(np.asarray(picture.resize(size, Image.Resampling.LANCZOS)))
+    return photos
+
+
+def _crops(photos, batch: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    out = np.empty((batch, 3, size, size), dtype=np.float32)
+    for i in range(batch):
+        photo = photos[rng.integers(len(photos))]
+        top = rng.integers(photo.shape[0] - size + 1)
+        left = rng.integers(photo.shape[1] - size + 1)
+        crop = photo[top:top + size, left:left + size]
+        if rng.random() < 0.5:
+            crop = crop[:, ::-1]
+        out[i] = crop.transpose(2, 0, 1) / 255.0
+    return out
+
+
+def _eval_images(files, size: int) -> list[torch.Tensor]:
+    return [torch.from_numpy(_crops([photo], 1, size, np.random.default_rng(0))) for photo in _photos(files, size)]

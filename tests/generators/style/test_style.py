@@ -1,0 +1,141 @@
+import numpy as np
+import pytest
+from skimage import color, data
+
+from generators import imaging
+from generators.style import INITS, blend, fast_styles, features, gatys, stylize
+from generators.style.patterns import PATTERNS, pattern
+
+
+@pytest.fixture(scope="module")
+def photo() -> np.ndarray:
+    return imaging.resize(imaging.as_float(data.chelsea()), (48, 72))
+
+
+@pytest.fixture(scope="module")
+def style_image() -> np.ndarray:
+    return imaging.resize(imaging.as_float(data.coffee()), (40, 60))
+
+
+@pytest.mark.parametrize("method", ["reinhard", "histogram"])
+def test_classical_methods_keep_shape_dtype_and_range(photo, style_image, method):
+    out = stylize(photo, style_image, method=method)
+    assert out.shape == photo.shape and out.dtype == np.float32
+    assert 0.0 <= out.min() and out.max() <= 1.0
+    assert np.abs(out - photo).mean() > 0.02
+
+
+def test_reinhard_matches_the_styles_lab_mean_and_spread(photo):
+    tinted = np.clip(photo[::-1] * np.float32([0.6, 0.8, 0.9]) + np.float32([0.0, 0.1, 0.1]), 0, 1)  # in gamut
+    out = color.rgb2lab(stylize(photo, tinted, method="reinhard"))
+    target = color.rgb2lab(tinted)
+    np.testing.assert_allclose(out.mean(axis=(0, 1)), target.mean(axis=(0, 1)), atol=0.5)
+    np.testing.assert_allclose(out.std(axis=(0, 1)), target.std(axis=(0, 1)), rtol=0.05)
+
+
+def test_histogram_matching_matches_the_styles_histogram(photo, style_image):
+    out = stylize(photo, style_image, method="histogram")
+    for channel in range(3):
+        quantiles = np.linspace(0.05, 0.95, 10)
+        got = np.quantile(out[..., channel], quantiles)
+        want = np.quantile(style_image[..., channel], quantiles)
+        before = np.quantile(photo[..., channel], quantiles)
+        assert np.abs(got - want).max() < 0.02 < np.abs(before - want).max()
+
+
+def test_preserve_colours_keeps_the_contents_chroma(photo, style_image):
+    out = stylize(photo, style_image, method="histogram", preserve_colors=True)
+    chroma = color.rgb2yiq(out)[..., 1:]
+    assert np.abs(chroma - color.rgb2yiq(photo)[..., 1:]).mean() < 0.005  # up to gamut clipping
+
+
+def test_gatys_yields_previews_and_its_loss_decreases(photo, style_image):
+    steps = list(gatys(photo, style_image, steps=12, size=48, preview_every=4, network="random"))
+    assert [s.step for s in steps][-1] == 12 and len(steps) >= 3
+    assert steps[-1].total < steps[0].total
+    assert steps[-1].image.shape == (32, 48, 3) and steps[-1].image.dtype == np.float32
+    assert "random" in steps[-1].network
+
+
+@pytest.mark.parametrize("init", INITS)
+def test_gatys_same_seed_same_result(photo, style_image, init):
+    def run(seed):
+        return stylize(photo, style_image, method="gatys", steps=3, size=32, init=init, seed=seed, network="random")
+
+    first = run(5)
+    np.testing.assert_array_equal(first, run(5))
+    assert first.shape == photo.shape and first.dtype == np.float32
+    if init == "noise":
+        assert not np.array_equal(first, run(6))
+
+
+def test_gatys_preserve_colours_runs_on_luminance(photo, style_image):
+    out = stylize(photo, style_image, method="gatys", steps=2, size=32, preserve_colors=True, network="random")
+    assert out.shape == photo.shape
+
+
+def test_fast_styles_load_and_change_the_image(photo):
+    styles = fast_styles()
+    assert len(styles) >= 4
+    for name in styles:
+        out = stylize(photo, name, method="fast")
+        assert out.shape == photo.shape and out.dtype == np.float32
+        assert 0.0 <= out.min() and out.max() <= 1.0
+        assert np.abs(out - photo).mean() > 0.03, name
+
+
+def test_strength_zero_returns_the_content(photo, style_image):
+    np.testing.assert_array_equal(stylize(photo, fast_styles()[0], strength=0.0), photo)
+    np.testing.assert_array_equal(stylize(photo, style_image, method="reinhard", strength=0.0), photo)
+    half = blend(photo, np.zeros_like(photo), 0.5)
+    np.testing.assert_allclose(half, photo / 2, atol=1e-6)
+
+
+def test_grayscale_content_is_converted_to_rgb(photo, style_image):
+    out = stylize(imaging.to_gray(photo), style_image, method="histogram")
+    assert out.shape == photo.shape
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda p, s: stylize(p, "van-gogh"), "choose one of: .*waves"),
+    (lambda p, s: stylize(p, s, method="fast"), "shipped style name"),
+    (lambda p, s: stylize(p, "waves", method="reinhard"), "needs a style image"),
+    (lambda p, s: stylize(p, s, method="cubism"), "unknown method 'cubism'"),
+    (lambda p, s: stylize(p, s, method="histogram", strength=float("nan")), "strength"),
+    (lambda p, s: stylize(p, s, method="histogram", strength=2), "strength must be between 0 and 1"),
+    (lambda p, s: stylize(p, s, method="histogram", steps=3), "only apply to method='gatys'"),
+    (lambda p, s: list(gatys(p, s, style_weight=float("nan"))), "style_weight must be a finite number"),
+    (lambda p, s: list(gatys(p, s, content_weight=-1)), "content_weight"),
+    (lambda p, s: list(gatys(p, s, content_weight=0, style_weight=0)), "make at least one positive"),
+    (lambda p, s: list(gatys(p, s, steps=2.5)), "steps must be a whole number"),
+    (lambda p, s: list(gatys(p, s, init="zeros")), "init must be one of content, noise"),
+    (lambda p, s: stylize(p * 3, s, method="histogram"), "outside \\[0, 1\\]"),
+    (lambda p, s: stylize(p[..., :2].copy().reshape(48, 72, 2)[..., :1].repeat(5, 2), s, method="histogram"),
+     "shape"),
+    (lambda p, s: stylize([[0.5]], s, method="histogram"), "numpy image"),
+])
+def test_bad_inputs_raise_a_value_error_naming_the_fix(photo, style_image, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(photo, style_image)
+
+
+def test_vgg19_is_used_only_when_its_weights_are_cached(monkeypatch, tmp_path):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    assert isinstance(features.network("auto"), features.RandomFeatures)
+    with pytest.raises(ValueError, match="never downloads"):
+        features.network("vgg19")
+
+
+@pytest.mark.parametrize("name", PATTERNS)
+def test_patterns_are_deterministic_contract_images(name):
+    image = pattern(name, 64)
+    assert image.shape == (64, 64, 3) and image.dtype == np.float32
+    assert 0.0 <= image.min() and image.max() <= 1.0 and image.std() > 0.05
+    np.testing.assert_array_equal(image, pattern(name, 64))
+
+
+@pytest.mark.parametrize("shape", [(1, 2), (5, 7), (9, 4)])
+def test_tiny_images_keep_their_shape(shape, style_image):
+    tiny = np.random.default_rng(0).random(shape + (3,)).astype(np.float32)
+    assert stylize(tiny, fast_styles()[0]).shape == tiny.shape
+    assert stylize(tiny, style_image, method="gatys", steps=2, size=32, network="random").shape == tiny.shape

@@ -1,0 +1,62 @@
+import gradio as gr
+import numpy as np
+import pytest
+from PIL import Image
+
+from ui import stylize
+
+REINHARD = "Colour transfer (Reinhard et al.)"
+GATYS = "Optimisation (Gatys et al.)"
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("stylize")
+    rng = np.random.default_rng(0)
+    big = folder / "big.png"
+    Image.fromarray(rng.integers(0, 255, (1200, 1500, 3), dtype=np.uint8)).save(big)
+    small = folder / "small.png"
+    Image.fromarray(rng.integers(0, 255, (40, 50), dtype=np.uint8)).save(small)  # grayscale: converted
+    style = folder / "style.png"
+    Image.fromarray(np.full((30, 30, 3), (200, 80, 40), dtype=np.uint8)).save(style)
+    return str(big), str(small), str(style)
+
+
+def _run(content, method, style_path, **overrides):
+    values = dict(fast_style="waves", strength=1.0, preserve_colors=False, content_weight=1.0, style_weight=10.0,
+                  steps=4, size=32, init="content", seed=0)
+    values.update(overrides)
+    return list(stylize.run(content, method, values["fast_style"], style_path, values["strength"],
+                            values["preserve_colors"], values["content_weight"], values["style_weight"],
+                            values["steps"], values["size"], values["init"], values["seed"]))
+
+
+def test_large_upload_is_downscaled_with_a_notice(files):
+    big, _, style = files
+    [(image, status, plot)] = _run(big, REINHARD, style)
+    assert image.dtype == np.uint8 and max(image.shape[:2]) == stylize.MAX_SIDE
+    assert "downscaled" in status and " s" in status and plot is None
+
+
+def test_gatys_streams_previews_with_a_loss_table(files):
+    _, small, style = files
+    outputs = _run(small, GATYS, style, steps=6)
+    assert len(outputs) >= 2
+    image, status, table = outputs[-1]
+    assert image.shape[2] == 3 and "step 6/6" in status
+    assert set(table["term"]) == {"total", "style", "content"} and table["step"].max() == 6
+
+
+@pytest.mark.parametrize("content, method, style_index, overrides, message", [
+    (None, REINHARD, 2, {}, "no content image"),
+    ("small", REINHARD, None, {}, "no style image"),
+    ("small", "Cubism", 2, {}, "unknown method 'Cubism'"),
+    ("small", "Fast network (Johnson et al.)", None, {"fast_style": "van-gogh"}, "choose one of"),
+    ("small", GATYS, 2, {"style_weight": float("nan")}, "style_weight"),
+    ("small", GATYS, 2, {"strength": 3}, "Style strength"),
+])
+def test_bad_inputs_become_a_clear_message(files, content, method, style_index, overrides, message):
+    path = files[1] if content == "small" else content
+    style = files[style_index] if style_index is not None else None
+    with pytest.raises(gr.Error, match=message):
+        _run(path, method, style, **overrides)

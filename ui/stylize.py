@@ -1,0 +1,216 @@
+"""Stylize tab: repaint a photograph in the look of a style, by optimisation, by a trained network, or by
+matching colour statistics."""
+
+from __future__ import annotations
+
+import time
+
+import gradio as gr
+import numpy as np
+import pandas as pd
+
+from generators import imaging, style
+from ui.common import ASSETS, HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image, whole_number
+
+MAX_SIDE = 1024
+TIME_CAP_S = 180
+MAX_SEED = 2**31 - 1
+# Label shown in the UI -> method name of generators.style.stylize
+METHODS = {
+    "Fast network (Johnson et al.)": "fast",
+    "Optimisation (Gatys et al.)": "gatys",
+    "Colour transfer (Reinhard et al.)": "reinhard",
+    "Histogram matching": "histogram",
+}
+PLOT_COLUMNS = ["step", "loss", "term"]
+
+
+def _loss_table(rows: list[tuple[int, float, str]]) -> pd.DataFrame:
+    """Numeric step and loss columns, so the plot's axes are quantitative."""
+    table = pd.DataFrame(rows, columns=PLOT_COLUMNS)
+    return table.astype({"step": "int64", "loss": "float64", "term": "str"})
+
+EXPLANATIONS = r"""
+**Optimisation (Gatys, Ecker & Bethge 2016, *Image style transfer using convolutional neural networks*).**
+A feature network turns an image into feature maps $F_l$. Style is the correlations between channels, the Gram
+matrix $G_l = F_l F_l^\top / (HW)$; content is the feature maps themselves. Starting from the photograph (or
+noise) we change the pixels to lower $L = \alpha \lVert F(x) - F(c) \rVert^2 + \beta \sum_l \lVert G_l(x) - G_l(s)
+\rVert^2$, step by step: $x \leftarrow x - \lambda \nabla_x L$ (here with Adam's per-pixel step sizes).
+Both terms are divided by the size of their target so the weights mean the same for any image.
+*Preserve colours* runs it on luminance only (Gatys et al. 2016, *Preserving color in neural artistic style
+transfer*) and puts the photograph's colours back in YIQ space.
+The feature network needs no download: ReLU responses of random 7x7 filters on a 5-level Gaussian pyramid,
+which He, Wang & Hopcroft (2016) and Ustyuzhaninov et al. (2017) showed are enough to capture texture and
+style. VGG-19 with ImageNet weights is used instead when its weight file is already in the local torch cache.
+
+**Fast network (Johnson, Alahi & Fei-Fei 2016, *Perceptual losses for real-time style transfer*).**
+A small convolutional network (downsample, residual blocks, upsample, with Ulyanov et al.'s instance
+normalisation) is trained once per style to minimise the same loss over thousands of photographs, so styling is
+a single forward pass: $y = f_W(c)$, $W = \arg\min_W \mathbb{E}_c\,[L(f_W(c), c, s)]$. Ours are trained on BSDS
+photographs against the random-filter network; they are about 6x smaller than Johnson's (0.27 M vs
+1.68 M parameters). *Strength* blends: $y' = s\,y + (1-s)\,c$.
+
+**Colour transfer (Reinhard, Ashikhmin, Gooch & Shirley 2001, *Color transfer between images*).**
+In CIELAB, shift and scale each channel so its mean and spread match the style's:
+$l' = \frac{\sigma_s}{\sigma_c}(l - \mu_c) + \mu_s$. No texture moves, only the palette.
+
+**Histogram matching.** Each RGB channel is remapped through the style's cumulative histogram:
+$x' = F_s^{-1}(F_c(x))$, so the output has (almost) exactly the style's distribution of values per channel.
+"""
+
+
+def _content(path) -> tuple[np.ndarray, list[str]]:
+    if not path:
+        raise ValueError("no content image: upload a photograph or click one of the examples")
+    image, notice = imaging.load_image(path, mode="rgb", max_side=MAX_SIDE, name="The content image")
+    return image, [notice] if notice else []
+
+
+def _style_image(path) -> tuple[np.ndarray, list[str]]:
+    if not path:
+        raise ValueError("no style image: upload one or click a style example (or choose the fast network)")
+    image, notice = imaging.load_image(path, mode="rgb", max_side=MAX_SIDE, name="The style image")
+    return image, [f"Style: {notice}"] if notice else []
+
+
+def _strength(value) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"Style strength must be a number between 0 and 1, got {value!r}") from None
+    if not 0.0 <= number <= 1.0:
+        raise ValueError(f"Style strength must be between 0 and 1, got {value!r}")
+    return number
+
+
+def _method(label: str) -> str:
+    if label not in METHODS:
+        raise ValueError(f"unknown method {label!r}; choose one of: {', '.join(METHODS)}")
+    return METHODS[label]
+
+
+def _status(method: str, seconds: float, notices: list[str], extra: str = "") -> str:
+    lines = [f"**{method}** · {seconds:.2f} s" + (f" · {extra}" if extra else "")]
+    return "  \n".join(lines + notices)
+
+
+@friendly_errors
+def run(content_path, method_label, fast_style, style_path, strength, preserve_colors, content_weight,
+        style_weight, steps, size, init, seed):
+    """Stylise the content image; yields (image, status, loss table). The Gatys method streams previews."""
+    method = _method(method_label)
+    content, notices = _content(content_path)
+    started = time.perf_counter()
+    if method != "gatys":
+        reference = fast_style
+        if method != "fast":
+            reference, more = _style_image(style_path)
+            notices += more
+        result = style.stylize(content, reference, method=method, strength=strength, preserve_colors=preserve_colors)
+        yield display(result), _status(method_label, time.perf_counter() - started, notices), None
+        return
+    yield from _run_gatys(content, style_path, strength, preserve_colors, content_weight, style_weight,
+                          steps, size, init, seed, notices)
+
+
+def _run_gatys(content, style_path, strength, preserve_colors, content_weight, style_weight, steps, size, init,
+               seed, notices):
+    reference, more = _style_image(style_path)
+    notices = notices + more
+    steps = whole_number(steps, name="Steps", low=1, high=style.MAX_GATYS_STEPS)
+    size = whole_number(size, name="Size", low=32, high=MAX_SIDE)
+    seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
+    strength = _strength(strength)
+    if max(content.shape[:2]) > size:
+        notices = notices + [f"Optimised at {size} px on the longer side (the Size slider)."]
+    rows: list[tuple[int, float, str]] = []
+    previews = style.gatys(content, reference, content_weight=content_weight, style_weight=style_weight,
+                           steps=steps, size=size, init=init, preserve_colors=preserve_colors, seed=seed)
+    started = time.perf_counter()
+    for preview in previews:
+        rows += [(preview.step, preview.total, "total"), (preview.step, preview.style, "style"),
+                 (preview.step, preview.content, "content")]
+        shown = style.blend(imaging.resize(content, preview.image.shape[:2]), preview.image, strength)
+        elapsed = time.perf_counter() - started
+        capped = elapsed > TIME_CAP_S and preview.step < steps
+        state = f"step {preview.step}/{steps} · {preview.network}"
+        if capped:
+            state += f" · stopped at the {TIME_CAP_S} s time cap"
+        yield (display(shown), _status("Optimisation (Gatys et al.)", elapsed, notices, state),
+               _loss_table(rows))
+        if capped:
+            return
+
+
+def method_controls(method_label: str):
+    """Show the controls that the chosen method uses."""
+    method = METHODS.get(method_label, "fast")
+    return (gr.update(visible=method == "fast"), gr.update(visible=method != "fast"),
+            gr.update(visible=method == "gatys"), gr.update(visible=method == "gatys"))
+
+
+def _style_file(name: str) -> str | None:
+    """The pattern a shipped fast style was trained on (assets/stylize/styles/<name>.png)."""
+    path = ASSETS / "stylize" / "styles" / f"{name}.png"
+    return str(path) if path.exists() else None
+
+
+def _network_note() -> str:
+    weights = style.vgg_weights_path()
+    if weights is not None:
+        return f"Feature network: **VGG-19, ImageNet weights** (found in `{weights.parent}`)."
+    return ("Feature network: **random multi-scale filters** (works offline). VGG-19 would be used if "
+            f"`{style.VGG19_FILE}` were in the local torch hub cache; this app never downloads it.")
+
+
+def build() -> None:
+    gr.Markdown("Repaint a photograph in the look of a style: by optimising the pixels (Gatys), with a "
+                "network trained for one style (fast), or by matching colour statistics. Large photographs "
+                f"are downscaled to {MAX_SIDE} px.")
+    with gr.Row():
+        with gr.Column(scale=1, min_width=300):
+            content = gr.Image(type="filepath", label="Content photograph", sources=["upload", "clipboard"],
+                               height=260)
+            gr.Examples(examples("stylize"), inputs=content, label="Content examples (scikit-image)")
+            method = gr.Radio(list(METHODS), value=next(iter(METHODS)), label="Method")
+            with gr.Row(visible=True) as fast_group:
+                fast_style = gr.Dropdown(style.fast_styles(), value=style.fast_styles()[0], label="Trained style",
+                                         scale=2)
+                trained_on = gr.Image(_style_file(style.fast_styles()[0]), label="Trained on", height=120,
+                                      interactive=False, buttons=[], scale=1, min_width=120)
+            with gr.Group(visible=False) as style_group:
+                style_image = gr.Image(type="filepath", label="Style image", sources=["upload", "clipboard"],
+                                       height=200)
+                gr.Examples(examples("stylize/styles"), inputs=style_image, label="Style examples")
+            strength = gr.Slider(0, 1, value=1, step=0.05, label="Style strength (0 = the photograph)")
+            preserve = gr.Checkbox(False, label="Preserve the photograph's colours (luminance-only transfer)")
+            with gr.Accordion("Optimisation settings", open=True, visible=False) as gatys_settings:
+                with gr.Row():
+                    content_weight = gr.Number(1.0, minimum=0, label="Content weight α")
+                    style_weight = gr.Number(10.0, minimum=0, label="Style weight β")
+                with gr.Row():
+                    steps = gr.Slider(10, 1000, value=200, step=10, label="Steps")
+                    size = gr.Slider(64, 512, value=256, step=32, label="Size (px, longer side)")
+                with gr.Row():
+                    init = gr.Radio(list(style.INITS), value="content", label="Start from")
+                    seed = gr.Number(0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
+                gr.Markdown(_network_note())
+            with gr.Row():
+                go = gr.Button("Stylize", variant="primary")
+                stop = gr.Button("Stop", variant="stop")
+        with gr.Column(scale=2):
+            result = output_image("Result", height=520, elem_id="stylize-result")
+            status = gr.Markdown(elem_id="stylize-status")
+            losses = gr.LinePlot(x="step", y="loss", color="term",
+                                 title="Gatys loss (relative)", height=240, visible=False)
+    with gr.Accordion("How the methods work", open=False):
+        gr.Markdown(EXPLANATIONS, latex_delimiters=[{"left": "$", "right": "$", "display": False}])
+
+    method.change(method_controls, inputs=method, outputs=[fast_group, style_group, gatys_settings, losses],
+                  api_visibility="private")
+    fast_style.change(_style_file, inputs=fast_style, outputs=trained_on, api_visibility="private")
+    event = go.click(run, inputs=[content, method, fast_style, style_image, strength, preserve, content_weight,
+                                  style_weight, steps, size, init, seed],
+                     outputs=[result, status, losses], api_name="stylize",
+                     concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    stop.click(None, cancels=[event], api_visibility="private")
