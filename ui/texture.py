@@ -99,7 +99,7 @@ def grow(exemplar_file, method: str, side, seed, window, block, overlap, target_
 
 @friendly_errors
 def source_key(exemplar_file, method: str):
-    """The exemplar as the method will see it, and the colour of each of its positions (the map's legend)."""
+    """The colour of each position of the exemplar as the method will see it (the source map's legend)."""
     if exemplar_file is None:
         return None
     _, max_exemplar, _ = _method(method)

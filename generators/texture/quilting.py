@@ -149,18 +149,25 @@ def _seam_mask(old: np.ndarray, new: np.ndarray, overlap: int, above: bool, besi
 def _min_cut(errors: np.ndarray) -> np.ndarray:
     """The vertical path, one column per row and moving at most one column per row, of least summed error.
 
-    Plain Python lists: the overlap is a few pixels wide, so per-row numpy calls would cost more than the sums.
+    Plain Python on lists: the overlap is a few pixels wide, where a numpy call per row costs more than the sums.
     """
     rows = errors.tolist()
     width = len(rows[0])
     cost, came_from = [rows[0]], []
     for row in rows[1:]:
-        previous = cost[-1]
-        # Efros & Freeman: E_i,j = e_i,j + min(E_i−1,j−1, E_i−1,j, E_i−1,j+1)
-        best = [min(range(max(j - 1, 0), min(j + 2, width)), key=previous.__getitem__) for j in range(width)]
-        cost.append([value + previous[b] for value, b in zip(row, best)])
-        came_from.append(best)
+        previous, here, links = cost[-1], [], []
+        for j, error in enumerate(row):
+            best = j
+            if j > 0 and previous[j - 1] < previous[best]:
+                best = j - 1
+            if j + 1 < width and previous[j + 1] < previous[best]:
+                best = j + 1
+            # Efros & Freeman: E_i,j = e_i,j + min(E_i−1,j−1, E_i−1,j, E_i−1,j+1)
+            here.append(error + previous[best])
+            links.append(best)
+        cost.append(here)
+        came_from.append(links)
     path = [min(range(width), key=cost[-1].__getitem__)]
-    for best in reversed(came_from):
-        path.append(best[path[-1]])
+    for links in reversed(came_from):
+        path.append(links[path[-1]])
     return np.array(path[::-1], dtype=np.int64)
