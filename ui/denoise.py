@@ -8,7 +8,6 @@ import time
 import gradio as gr
 import numpy as np
 import pandas as pd
-from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 from generators import denoise as restore_lib
 from generators import imaging
@@ -128,6 +127,8 @@ def chosen(methods, corruption: str) -> tuple[list[str], list[str]]:
 
 
 def score(clean: np.ndarray, estimate: np.ndarray) -> tuple[float, float]:
+    from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+
     channel = -1 if clean.ndim == 3 else None
     psnr = peak_signal_noise_ratio(clean, np.clip(estimate, 0, 1), data_range=1.0)
     ssim = structural_similarity(clean, np.clip(estimate, 0, 1), data_range=1.0, channel_axis=channel)

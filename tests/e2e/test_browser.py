@@ -114,5 +114,5 @@ def test_denoise_tab_restores_an_example(page):
     # The gallery captions each result "label · PSNR dB · seconds"; the least-squares filter runs last here.
     page.wait_for_function("document.body.innerText.includes('Least-squares filter ·')", timeout=120_000)
     page.screenshot(path=str(SHOTS / "denoise.png"), full_page=True)
-    assert page.get_by_text("Best PSNR").count() == 1
+    assert page.get_by_text("Best PSNR:").count() == 1
     assert page.locator("img[src*='.png']").count() >= 5
