@@ -69,7 +69,7 @@ def page(server):
 def test_sample_tab_draws_digits(page):
     page.get_by_role("tab", name="Sample").click()
     page.get_by_role("button", name="Sample", exact=True).click()
-    image = page.locator("img[src*='.png']").first
+    image = page.locator("img[src*='.png'] >> visible=true").first  # other tabs' hidden examples are PNGs too
     image.wait_for(state="visible", timeout=60_000)
     page.wait_for_selector("text=What the GMM learned", timeout=30_000)
     page.screenshot(path=str(SHOTS / "sample.png"), full_page=True)
