@@ -18,6 +18,8 @@ from generators.registry import CHECKPOINT_DIR
 TRAINERS = {
     "mnist-gmm": "generators.train.mnist_gmm",
     "mnist-lenet": "generators.train.mnist_lenet",
+    "mnist-vae": "generators.train.mnist_vae",
+    "mnist-gan": "generators.train.mnist_gan",
 }
 
 
