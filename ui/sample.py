@@ -188,7 +188,7 @@ def _big(digit: np.ndarray) -> np.ndarray:
 
 def _strip_and_animation(frames: np.ndarray) -> tuple[np.ndarray, str]:
     """A strip of the frames (PNG) and a looping GIF that plays them forth and back."""
-    strip = display(imaging.upscale_nearest(imaging.grid(1.0 - frames, columns=len(frames), background=0.85), ZOOM))
+    strip = display(imaging.upscale_nearest(imaging.grid(1.0 - frames, columns=len(frames), background=0.85), 4))
     pictures = [Image.fromarray(display(imaging.upscale_nearest(1.0 - frame, BIG))) for frame in frames]
     loop = pictures + pictures[-2:0:-1]
     with tempfile.NamedTemporaryFile(suffix=".gif", delete=False) as stream:
@@ -201,7 +201,8 @@ def _map_figure(found: latent.LatentMap) -> Figure:
     mosaic = 1.0 - found.tiles.transpose(0, 2, 1, 3).reshape(size * 28, size * 28)   # (size*28, size*28)
     figure = Figure(figsize=(7.5, 7.5), dpi=100)
     axes = figure.add_subplot()
-    axes.imshow(mosaic, cmap="gray", vmin=0, vmax=1, extent=found.extent, interpolation="nearest", alpha=0.9)
+    axes.imshow(mosaic, cmap="gray", vmin=0, vmax=1, extent=found.extent, interpolation="nearest", alpha=0.9,
+                aspect="auto")
     for digit in range(10):
         chosen = found.labels == digit
         axes.scatter(*found.points[chosen].T, s=9, color=f"C{digit}", label=str(digit), alpha=0.8, linewidths=0)
@@ -287,7 +288,7 @@ def build() -> None:
     gr.Markdown("Handwritten digits from three generative models trained on the same 4,000 MNIST digits. "
                 "The same seed always gives the same digits.")
     with gr.Tabs():
-        with gr.Tab("Samples"):
+        with gr.Tab("Generate"):
             _build_samples()
         with gr.Tab("Interpolate"):
             _build_interpolate()
@@ -317,6 +318,7 @@ def _build_samples() -> None:
         with gr.Column(scale=2):
             samples = output_image("Samples")
             figures = gr.Markdown()
+    gr.Markdown("**Side by side**: the same number of samples and seed from each model, with its measured figures.")
     with gr.Row(equal_height=True):
         sides = []
         for label in SAMPLERS:
