@@ -14,7 +14,7 @@ from PIL import Image
 
 from generators import imaging, registry
 from generators.datasets import mnist
-from generators.sample import latent, sketch
+from generators.sample import masks, sketch
 from ui.common import HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image, whole_number
 
 # Label shown in the UI -> registry name. Every entry offers sample(n, *, seed).
@@ -55,7 +55,7 @@ def draw_digit(model: str, digit: str, count, seed) -> tuple[np.ndarray, str]:
     count = whole_number(count, name="Number of samples", low=1, high=MAX_SAMPLES)
     seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
     start = time.perf_counter()
-    digits, share = latent.sample_digit(registry.load(name), registry.load("mnist-lenet"), digit, count, seed=seed)
+    digits, share = _latent().sample_digit(registry.load(name), registry.load("mnist-lenet"), digit, count, seed=seed)
     return _sheet(digits), (f"`{name}`: {count} of the 4,096 samples drawn with seed {seed} that LeNet reads as a "
                             f"**{digit}** (at least 90 % sure; {share:.1%} of the pool qualified). "
                             f"The model itself is unchanged.  \n{_elapsed(start)}")
@@ -70,7 +70,7 @@ def interpolate_seeds(model: str, seed_a, seed_b, frames) -> tuple[np.ndarray, s
     frames = whole_number(frames, name="Frames", low=2, high=30)
     start = time.perf_counter()
     sampler = registry.load(name)
-    strip = latent.interpolate(sampler, sampler.latents(1, seed=seed_a)[0], sampler.latents(1, seed=seed_b)[0],
+    strip = _latent().interpolate(sampler, sampler.latents(1, seed=seed_a)[0], sampler.latents(1, seed=seed_b)[0],
                                frames=frames)
     return (*_strip_and_animation(strip), f"`{name}`: {frames} frames from seed {seed_a} to seed {seed_b}.  \n"
             f"{_elapsed(start)}")
@@ -82,7 +82,7 @@ def latent_map_plot(size) -> tuple[Figure, str]:
     size = whole_number(size, name="Grid size", low=4, high=25)
     start = time.perf_counter()
     held_out = mnist("test")
-    found = latent.latent_map(registry.load("mnist-vae"), held_out.images, held_out.labels, size=size)
+    found = _latent().latent_map(registry.load("mnist-vae"), held_out.images, held_out.labels, size=size)
     return _map_figure(found), (
         f"The plane of the two directions along which the 1,000 held-out digits' codes vary most "
         f"({found.explained[0]:.0%} and {found.explained[1]:.0%} of their variance); every tile is the decoder's "
@@ -114,7 +114,7 @@ def morph_drawing(drawing, target: str, frames) -> tuple[np.ndarray, str, str]:
     example = held_out.images[np.flatnonzero(held_out.labels == target)[0]]
     vae = registry.load("mnist-vae")
     codes = vae.encode(np.stack([digit, example]))
-    strip = latent.interpolate(vae, codes[0], codes[1], frames=frames)
+    strip = _latent().interpolate(vae, codes[0], codes[1], frames=frames)
     return (*_strip_and_animation(strip), f"From your drawing to a held-out **{target}**, through the VAE's "
             f"latent space.  \n{_elapsed(start)}")
 
@@ -127,14 +127,21 @@ def repair_digit(model: str, index, mask: str, seed):
     index = whole_number(index, name="Held-out digit", low=0, high=999)
     seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
     image = mnist("test").images[index]
-    missing = latent.make_mask(mask, seed=seed)
+    missing = masks.make_mask(mask, seed=seed)
     shown = _big(np.where(missing, 0.5, image))
     masked_error = float(np.mean(image[missing] ** 2))
-    for found in latent.repair(registry.load(name), image, missing, seed=seed, restarts=8, steps=150):
+    for found in _latent().repair(registry.load(name), image, missing, seed=seed, restarts=8, steps=150):
         error = float(np.mean((found.filled[missing] - image[missing]) ** 2))
         yield shown, _big(found.filled), (
             f"Step {found.step}: visible-pixel loss {found.visible_loss:.1f} nats · squared error on the hidden "
             f"pixels {error:.4f} (hidden pixels left black: {masked_error:.4f}) · {found.elapsed:.1f} s")
+
+
+def _latent():
+    """generators.sample.latent, imported on first use: it brings torch, which the app does not load at start."""
+    from generators.sample import latent
+
+    return latent
 
 
 def random_seed() -> int:
@@ -196,7 +203,7 @@ def _strip_and_animation(frames: np.ndarray) -> tuple[np.ndarray, str]:
     return strip, stream.name
 
 
-def _map_figure(found: latent.LatentMap) -> Figure:
+def _map_figure(found) -> Figure:
     size = found.tiles.shape[0]
     mosaic = 1.0 - found.tiles.transpose(0, 2, 1, 3).reshape(size * 28, size * 28)   # (size*28, size*28)
     figure = Figure(figsize=(7.5, 7.5), dpi=100)
@@ -259,7 +266,9 @@ p(z) = Σ_k π_k N(z; μ_k, Σ_k) there, sample z and map back, x = m + Wᵀz.
 
 **VAE** (Kingma & Welling 2014): a decoder turns a code z ~ N(0, I) into pixel probabilities p(x | z); an encoder
 guesses q(z | x). Both are trained together by maximising the evidence lower bound
-log p(x) ≥ E_q[log p(x | z)] − KL(q(z | x) ‖ N(0, I)). Samples are decoded prior draws; the ELBO scores any digit.
+log p(x) ≥ E_q[log p(x | z)] − KL(q(z | x) ‖ N(0, I)); the ELBO scores any digit. The codes of real digits do not
+fill N(0, I) evenly, so decoded N(0, I) draws are often blots; samples here decode codes drawn from a Gaussian
+mixture fitted to the training digits' codes after training (ex-post density estimation, Ghosh et al. 2020).
 
 **GAN** (Goodfellow et al. 2014; DCGAN, Radford et al. 2016): a generator G(z) learns to fool a discriminator D
 that tells real digits from generated ones. Here D uses spectral normalisation (Miyato et al. 2018) and the hinge
@@ -404,7 +413,7 @@ def _build_repair() -> None:
         with gr.Column(scale=1, min_width=260):
             model = gr.Dropdown(list(LATENT_MODELS), value=next(iter(LATENT_MODELS)), label="Model")
             index = gr.Slider(0, 999, value=3, step=1, label="Held-out digit (never trained on)")
-            mask = gr.Dropdown(list(latent.MASKS), value="bottom half", label="Hide")
+            mask = gr.Dropdown(list(masks.MASKS), value="bottom half", label="Hide")
             seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed (starting codes)")
             with gr.Row():
                 go = gr.Button("Repair", variant="primary")

@@ -131,37 +131,15 @@ def repair(model, image: np.ndarray, missing: np.ndarray, *, steps: int = 200, r
         logits = model.logits(z)[:, 0]                                          # (restarts, 28, 28)
         nll = (F.binary_cross_entropy_with_logits(logits, target, reduction="none") * visible).flatten(1).sum(1)
         objective = nll + 0.5 * z.pow(2).sum(1)                                 # (restarts,)
-        optimizer.zero_grad()
-        objective.sum().backward()
+        # Gradient with respect to the codes only: the shared model's weights get no .grad.
+        (z.grad,) = torch.autograd.grad(objective.sum(), z)
         optimizer.step()
         done = step == steps or time.perf_counter() - start > time_cap
         if step % every == 0 or done:
             winner = int(objective.argmin())
             guess = torch.sigmoid(logits[winner]).detach().cpu().numpy()
             yield RepairStep(step, np.where(missing, guess, image).astype(np.float32), guess.astype(np.float32),
-                             float(nll[winner]), time.perf_counter() - start)
+                             float(nll[winner].detach()), time.perf_counter() - start)
         if done:
             return
 
-
-MASKS = ("top half", "bottom half", "left half", "right half", "centre square", "random 60% of pixels")
-
-
-def make_mask(name: str, *, seed: int = 0) -> np.ndarray:
-    """A named mask of missing pixels, bool (28, 28) with True = hidden from the model."""
-    missing = np.zeros((28, 28), dtype=bool)
-    if name == "top half":
-        missing[:14] = True
-    elif name == "bottom half":
-        missing[14:] = True
-    elif name == "left half":
-        missing[:, :14] = True
-    elif name == "right half":
-        missing[:, 14:] = True
-    elif name == "centre square":
-        missing[8:20, 8:20] = True
-    elif name == "random 60% of pixels":
-        missing = np.random.default_rng(seed).random((28, 28)) < 0.6
-    else:
-        raise ValueError(f"unknown mask {name!r}; choose one of: {', '.join(MASKS)}")
-    return missing

@@ -4,6 +4,7 @@ import pytest
 from generators.datasets import mnist
 from generators.registry import Registry
 from generators.sample import latent
+from generators.sample.masks import make_mask
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,7 @@ def test_asking_for_a_digit_gives_that_digit(models, which):
 @pytest.mark.parametrize("which", [0, 1])
 def test_repair_fills_hidden_pixels_better_than_leaving_them_blank(models, which):
     digits = mnist("test").images[:6]
-    missing = latent.make_mask("bottom half")
+    missing = make_mask("bottom half")
     blank, repaired = [], []
     for digit in digits:
         steps = list(latent.repair(models[which], digit, missing, steps=60, restarts=8, every=20, seed=0))
@@ -70,4 +71,4 @@ def test_repair_refuses_masks_that_hide_nothing_or_everything(models):
         with pytest.raises(ValueError, match="mask"):
             next(latent.repair(models[0], digit, missing))
     with pytest.raises(ValueError, match="unknown mask"):
-        latent.make_mask("the middle bit")
+        make_mask("the middle bit")
