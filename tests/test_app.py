@@ -79,6 +79,8 @@ def test_non_numbers_get_a_clear_message_at_the_handler(count, seed):
 
     with pytest.raises(gr.Error, match="must be a whole number|must be a number"):
         sample.draw_samples(next(iter(sample.SAMPLERS)), count, seed)
+
+
 # Denoise tab
 
 def _camera():
@@ -117,6 +119,58 @@ def test_bad_requests_get_a_clear_message(client, args, message):
     args = tuple(_camera() if a == "camera" else a for a in args)
     with pytest.raises(AppError, match=message):
         client.predict(*args, api_name="/restore")
+
+
+# Sample tab: the neural samplers
+
+VAE, GAN = "VAE: variational autoencoder", "GAN: generative adversarial network"
+
+
+@pytest.mark.parametrize("model", [VAE, GAN])
+def test_neural_samplers_answer_by_api_name(client, model):
+    first, figures = client.predict(model, 16, 3, api_name="/sample")
+    second, _ = client.predict(model, 16, 3, api_name="/sample")
+    np.testing.assert_array_equal(np.asarray(Image.open(first)), np.asarray(Image.open(second)))
+    assert "Fréchet" in figures
+
+
+def test_asking_for_a_digit_returns_that_digit(client):
+    sheet, note = client.predict(GAN, "7", 9, 0, api_name="/sample_digit")
+    assert sheet.endswith(".png") and "**7**" in note
+
+
+def test_compare_shows_three_models(client):
+    outputs = client.predict(4, 0, api_name="/compare")
+    assert len(outputs) == 6 and all(path.endswith(".png") for path in outputs[::2])
+
+
+def test_interpolation_gives_a_strip_and_an_animation(client):
+    strip, animation, _ = client.predict(VAE, 1, 2, 6, api_name="/interpolate")
+    assert strip.endswith(".png") and animation.endswith(".gif")
+    with Image.open(animation) as gif:
+        assert gif.n_frames == 2 * 6 - 2
+
+
+def test_a_drawing_is_read_and_a_blank_one_refused(client):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    drawn = handle_file(str(ROOT / "assets" / "sample" / "drawn-7.png"))
+    seen, rebuilt, reading = client.predict({"background": None, "layers": [], "composite": drawn},
+                                            api_name="/read_drawing")
+    assert "ELBO" in reading and "**7**" in reading
+    blank = Image.new("RGBA", (280, 280), (255, 255, 255, 0))
+    path = ROOT / "artifacts" / "blank-drawing.png"
+    path.parent.mkdir(exist_ok=True)
+    blank.save(path)
+    with pytest.raises(AppError, match="blank"):
+        client.predict({"background": None, "layers": [], "composite": handle_file(str(path))},
+                       api_name="/read_drawing")
+
+
+def test_repair_streams_to_a_filled_digit(client):
+    shown, filled, progress = client.predict(VAE, 3, "bottom half", 0, api_name="/repair")
+    assert filled.endswith(".png") and progress.startswith("Step ") and "hidden pixels" in progress
 
 
 def _free_port() -> int:

@@ -6,6 +6,7 @@ import json
 
 import gradio as gr
 import pandas as pd
+from matplotlib.figure import Figure
 
 from generators import registry
 from ui.common import HEAVY, HEAVY_LIMIT, friendly_errors
@@ -44,6 +45,29 @@ def model_card(name: str) -> str:
     return "\n".join(lines)
 
 
+X_AXES = ("epoch", "step", "eval_step")
+
+
+def curves_figure(name: str) -> Figure | None:
+    """The training curves saved in ``name``'s card ("curves": {x axis: [...], series: [...]}), one panel per
+    series, each against the x axis of the same length; None when the card has none."""
+    curves = registry.card(name).get("curves") or {}
+    axes_by_length = {len(curves[key]): key for key in X_AXES if key in curves}
+    series = [key for key in curves if key not in X_AXES and len(curves[key]) in axes_by_length]
+    if not series:
+        return None
+    figure = Figure(figsize=(3.2 * len(series), 2.6), dpi=100)
+    for index, key in enumerate(series, start=1):
+        axes = figure.add_subplot(1, len(series), index)
+        x_key = axes_by_length[len(curves[key])]
+        axes.plot(curves[x_key], curves[key], color=f"C{index - 1}")
+        axes.set_title(key.replace("_", " "), fontsize=10)
+        axes.set_xlabel(x_key.replace("_", " "))
+        axes.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure
+
+
 @friendly_errors
 def load_model(name: str) -> tuple[pd.DataFrame, str]:
     registry.load(name)
@@ -67,8 +91,10 @@ def build() -> None:
         refresh = gr.Button("Refresh")
     message = gr.Markdown()
     card = gr.Markdown(value=lambda: model_card(names[0]))
+    curves = gr.Plot(label="Training curves (saved in the checkpoint's JSON)")
 
     load.click(load_model, inputs=choice, outputs=[table, message], api_name="load_model",
                concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     refresh.click(status_table, outputs=table, api_name="model_status")
     choice.change(friendly_errors(model_card), inputs=choice, outputs=card, api_name="model_card")
+    choice.change(friendly_errors(curves_figure), inputs=choice, outputs=curves, api_visibility="private")

@@ -78,12 +78,7 @@ class GMMSampler:
 
     def sample_codes(self, n: int, *, seed: int) -> tuple[np.ndarray, np.ndarray]:
         """(codes (n, d), component index (n,)) drawn with k ~ Cat(pi), z = mu_k + L_k eps, eps ~ N(0, I)."""
-        n = _count(n)
-        rng = np.random.default_rng(seed)
-        chosen = rng.choice(self.components, size=n, p=self.weights / self.weights.sum())
-        noise = rng.standard_normal((n, self.dims))
-        codes = self.means[chosen] + np.einsum("nij,nj->ni", self.cholesky[chosen], noise)
-        return codes, chosen
+        return draw_mixture(self.weights, self.means, self.cholesky, _count(n), seed=seed)
 
     def sample(self, n: int, *, seed: int) -> np.ndarray:
         """n digits, float32 (n, 28, 28) in [0, 1]; the same seed gives the same digits."""
@@ -111,6 +106,17 @@ class GMMSampler:
         log_residual = -0.5 * (np.sum(residual ** 2, axis=1) / self.residual_variance
                                + off * np.log(2 * np.pi * self.residual_variance))
         return logsumexp(per_component, axis=1) + log_residual
+
+
+def draw_mixture(weights: np.ndarray, means: np.ndarray, cholesky: np.ndarray, n: int, *,
+                 seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """n draws from sum_k pi_k N(mu_k, L_k L_k^T): k ~ Cat(pi), z = mu_k + L_k eps, eps ~ N(0, I).
+    Returns (codes (n, d), component index (n,))."""
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(len(weights), size=n, p=weights / weights.sum())
+    noise = rng.standard_normal((n, means.shape[1]))
+    codes = means[chosen] + np.einsum("nij,nj->ni", cholesky[chosen], noise)
+    return codes, chosen
 
 
 def _log_gaussian(x: np.ndarray, mean: np.ndarray, chol: np.ndarray) -> np.ndarray:

@@ -46,6 +46,10 @@ class LeNet(nn.Module):
         """float32 (n, 28, 28) in [0, 1] -> float64 (n, 84) penultimate features."""
         return np.concatenate([f.double().cpu().numpy() for f in self._batches(images)])
 
+    def class_probabilities(self, images: np.ndarray) -> np.ndarray:
+        """float32 (n, 28, 28) in [0, 1] -> float64 (n, 10) softmax probabilities of the ten digits."""
+        return np.concatenate([torch.softmax(self.head(f), 1).double().cpu().numpy() for f in self._batches(images)])
+
     def predict(self, images: np.ndarray) -> np.ndarray:
         """float32 (n, 28, 28) in [0, 1] -> int64 (n,) predicted digit classes."""
         return np.concatenate([self.head(f).argmax(1).cpu().numpy() for f in self._batches(images)])

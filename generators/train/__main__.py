@@ -23,6 +23,8 @@ TRAINERS = {
     "style-mosaic": "generators.train.style_net",
     "style-pointillism": "generators.train.style_net",
     "style-waves": "generators.train.style_net",
+    "mnist-vae": "generators.train.mnist_vae",
+    "mnist-gan": "generators.train.mnist_gan",
 }
 
 

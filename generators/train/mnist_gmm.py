@@ -11,9 +11,8 @@ from tqdm import tqdm
 
 from generators import checkpoint
 from generators.datasets import mnist
-from generators.registry import CHECKPOINT_DIR, Registry
 from generators.sample.gmm import GMMSampler
-from generators.sample.quality import digit_quality, real_reference
+from generators.train.judge import judge_sampler
 
 FOLDS = 5
 
@@ -36,7 +35,7 @@ def train(args) -> dict:
     model = GMMSampler.fit(images, components=components, dims=dims, reg_covar=reg, seed=args.seed)
     metrics = {"test_log_likelihood_nats": round(float(model.log_likelihood(mnist("test").images).mean()), 1)}
     if not args.dry_run:
-        metrics.update(_judge(model))
+        metrics.update(judge_sampler(model))
     checkpoint.save(args.out, "mnist-gmm", model.arrays(), {
         "config": {"dims": dims, "components": components, "reg_covar": reg, "covariance": "full"},
         "train_command": args.command,
@@ -61,12 +60,3 @@ def _cross_validated(images, folds, dims, components, reg, seed) -> float:
         scores.append(float(model.log_likelihood(images[fold]).mean()))
     return float(np.mean(scores))
 
-
-def _judge(model) -> dict:
-    """Fréchet distance and class balance under the shipped LeNet, if it is there."""
-    try:
-        judge = Registry(directory=CHECKPOINT_DIR).load("mnist-lenet")
-    except checkpoint.CheckpointError as error:
-        print(f"skipping the Fréchet distance: {error}")
-        return {}
-    return {**digit_quality(model, judge), "frechet_real_vs_real": real_reference(judge)}

@@ -1,4 +1,7 @@
-"""End to end in a real browser: launch app.py, visit every tab, run the Sample tab, save screenshots.
+"""End to end in a real browser: launch app.py, run every tab on an example, save screenshots.
+
+All tabs stay in the page (hidden), so every locator that could match another tab's element asks for
+visible ones only.
 
 Needs Debian's chromium at /usr/bin/chromium (.ci/run installs it); skipped where it is absent.
 """
@@ -80,7 +83,7 @@ def test_sample_tab_draws_digits(page):
 def test_stylize_tab_runs_an_example(page):
     page.get_by_role("tab", name="Stylize").click()
     page.locator("#stylize-status").wait_for(state="attached", timeout=30_000)
-    page.locator("button.gallery-item img[src*='astronaut.png']").first.click()
+    page.locator("button.gallery-item img[src*='astronaut.png'] >> visible=true").first.click()
     page.get_by_role("button", name="Stylize", exact=True).click()
     image = page.locator("#stylize-result img")
     image.wait_for(state="visible", timeout=90_000)
@@ -98,7 +101,7 @@ def test_models_tab_lists_every_model(page):
 
 def test_texture_tab_quilts_an_example(page):
     page.get_by_role("tab", name="Texture").click()
-    page.locator(".gallery-item").first.click()
+    page.locator(".gallery-item >> visible=true").first.click()
     page.get_by_label("Image quilting: block by block (2001)").check()
     page.get_by_role("button", name="Synthesize").click()
     page.wait_for_selector("text=· done ·", timeout=60_000)
@@ -106,13 +109,29 @@ def test_texture_tab_quilts_an_example(page):
     shown = page.locator("img[src*='gradio_api/file'] >> visible=true").all()
     widths = [image.evaluate("img => img.naturalWidth") for image in shown]
     assert sum(width >= 256 for width in widths) >= 3, widths   # output, source map and key, enlarged to 256 px
+
+
 def test_denoise_tab_restores_an_example(page):
     page.get_by_role("tab", name="Denoise").click()
-    page.locator("img[src*='camera']").first.click()
+    page.locator("img[src*='camera'] >> visible=true").first.click()
     page.get_by_label("EPLL (GMM patch prior)").uncheck()  # the slowest; its own tests cover it
     page.get_by_role("button", name="Corrupt and restore").click()
     # The gallery captions each result "label · PSNR dB · seconds"; the least-squares filter runs last here.
     page.wait_for_function("document.body.innerText.includes('Least-squares filter ·')", timeout=120_000)
     page.screenshot(path=str(SHOTS / "denoise.png"), full_page=True)
-    assert page.get_by_text("Best PSNR:").count() == 1
-    assert page.locator("img[src*='.png']").count() >= 5
+    assert page.locator("text=Best PSNR: >> visible=true").count() == 1
+    assert page.locator("img[src*='.png'] >> visible=true").count() >= 5
+
+
+def test_sample_tab_compares_models_and_repairs_a_digit(page):
+    page.get_by_role("tab", name="Sample").click()
+    page.get_by_role("button", name="Compare all three models").click()
+    # Three sheets, one per model; other tabs' example thumbnails are PNGs too, but hidden.
+    page.wait_for_function(
+        "[...document.querySelectorAll(\"img[src*='.png']\")].filter(img => img.checkVisibility()"
+        " && img.naturalWidth > 100).length >= 3", timeout=120_000)
+    page.screenshot(path=str(SHOTS / "sample-compare.png"), full_page=True)
+    page.get_by_role("tab", name="Repair").click()
+    page.get_by_role("button", name="Repair", exact=True).click()
+    page.wait_for_selector("text=squared error on the hidden pixels", timeout=120_000)
+    page.screenshot(path=str(SHOTS / "sample-repair.png"), full_page=True)

@@ -8,7 +8,7 @@ def test_every_model_has_a_trainer():
     assert set(MODELS) <= set(TRAINERS)
 
 
-@pytest.mark.parametrize("name", ["mnist-lenet", "mnist-gmm", "bsds-epll-gmm"])
+@pytest.mark.parametrize("name", ["mnist-lenet", "mnist-gmm", "bsds-epll-gmm", "mnist-vae", "mnist-gan"])
 def test_dry_run_writes_a_loadable_checkpoint(tmp_path, name):
     main([name, "--dry-run", "--out", str(tmp_path)])
     models = Registry(directory=tmp_path, device="cpu")
@@ -16,3 +16,12 @@ def test_dry_run_writes_a_loadable_checkpoint(tmp_path, name):
     assert card["train_command"].startswith(f"python -m generators.train {name} --dry-run")
     assert card["metrics"]
     models.load(name)
+
+
+@pytest.mark.parametrize("name", ["mnist-vae", "mnist-gan"])
+def test_torch_trainers_resume_and_keep_their_loss_curves(tmp_path, name):
+    main([name, "--dry-run", "--out", str(tmp_path)])
+    first = Registry(directory=tmp_path).card(name)["curves"]
+    main([name, "--dry-run", "--resume", "--out", str(tmp_path)])
+    resumed = Registry(directory=tmp_path).card(name)["curves"]
+    assert resumed == first and any(len(series) for series in first.values())

