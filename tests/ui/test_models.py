@@ -1,0 +1,14 @@
+"""Models tab helpers: the curves plot appears only for models whose card records curves."""
+
+from ui import models
+
+
+def test_curves_show_only_where_the_card_has_them():
+    assert models.show_curves("mnist-vae").visible is True
+    assert models.show_curves("bsds-epll-gmm").visible is False
+
+
+def test_every_card_renders_with_its_command():
+    for name in models.registry.default.table:
+        card = models.model_card(name)
+        assert name in card and "python -m generators.train" in card
