@@ -31,19 +31,6 @@ def test_import_builds_the_ui_fast_and_loads_no_checkpoint():
     assert float(seconds) <= 8.0
 
 
-@pytest.fixture(scope="module")
-def client():
-    from gradio_client import Client
-
-    import app
-
-    app.demo.launch(prevent_thread_lock=True, server_port=_free_port(), quiet=True)
-    try:
-        yield Client(app.demo.local_url, verbose=False)
-    finally:
-        app.demo.close()
-
-
 def test_sample_endpoint_returns_a_deterministic_png_grid(client):
     first, figures = client.predict("GMM: PCA + Gaussian mixture", 16, 7, api_name="/sample")
     second, _ = client.predict("GMM: PCA + Gaussian mixture", 16, 7, api_name="/sample")
@@ -171,11 +158,3 @@ def test_a_drawing_is_read_and_a_blank_one_refused(client):
 def test_repair_streams_to_a_filled_digit(client):
     shown, filled, progress = client.predict(VAE, 3, "bottom half", 0, api_name="/repair")
     assert filled.endswith(".png") and progress.startswith("Step ") and "hidden pixels" in progress
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

@@ -10,16 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def url():
-    import app
-
-    from tests.test_app import _free_port
-
-    app.demo.launch(prevent_thread_lock=True, server_port=_free_port(), quiet=True)
-    try:
-        yield app.demo.local_url.rstrip("/")
-    finally:
-        app.demo.close()
+def url(app_url):
+    return app_url.rstrip("/")
 
 
 @pytest.mark.parametrize("path", ["/etc/passwd", str(ROOT / "app.py"), str(ROOT / "checkpoints" / "manifest.json"),

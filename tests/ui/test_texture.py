@@ -10,24 +10,6 @@ QUILTING = "Image quilting: block by block (2001)"
 EFROS_LEUNG = "Efros–Leung: pixel by pixel (1999)"
 
 
-@pytest.fixture(scope="module")
-def client():
-    import socket
-
-    from gradio_client import Client
-
-    import app
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app.demo.launch(prevent_thread_lock=True, server_port=port, quiet=True)
-    try:
-        yield Client(app.demo.local_url, verbose=False)
-    finally:
-        app.demo.close()
-
-
 def _call(client, method, *, side=64, seed=1, window=11, block=16, overlap=4):
     from gradio_client import handle_file
 
