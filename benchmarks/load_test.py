@@ -24,13 +24,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# (api_name, arguments): the calls a classroom makes. Add a line per new endpoint.
-CALLS = [
-    ("/sample", ("GMM: PCA + Gaussian mixture", 64, 1)),
-    ("/sample", ("GMM: PCA + Gaussian mixture", 16, 2)),
-    ("/components", ("GMM: PCA + Gaussian mixture",)),
-    ("/model_status", ()),
-]
+GMM, VAE, GAN = ("GMM: PCA + Gaussian mixture", "VAE: variational autoencoder",
+                 "GAN: generative adversarial network")
+
+
+def _calls() -> list[tuple[str, tuple]]:
+    """(api_name, arguments): the calls a classroom makes, one or more per tab. Add a line per new endpoint."""
+    from gradio_client import handle_file
+
+    camera = handle_file(str(ROOT / "assets" / "denoise" / "camera.png"))
+    brick = handle_file(str(ROOT / "assets" / "texture" / "brick.png"))
+    astronaut = handle_file(str(ROOT / "assets" / "stylize" / "astronaut.png"))
+    return [
+        ("/sample", (GMM, 64, 1)),
+        ("/restore", (camera, True, "Gaussian noise", 25, 0.1, 0.5, 3,
+                      ["Gaussian filter", "Total variation (Chambolle)", "Non-local means"], None, "icm")),
+        ("/sample", (VAE, 64, 2)),
+        ("/texture", (brick, "Image quilting: block by block (2001)", 128, 1, 11, 16, 4, None, 0.3, 10)),
+        ("/sample", (GAN, 64, 3)),
+        ("/stylize", (astronaut, "Fast network (Johnson et al.)", "waves", None, 1.0, False, 1.0, 10.0, 10, 256,
+                      "content", 0)),
+        ("/components", (GMM,)),
+        ("/model_status", ()),
+    ]
 
 
 def main() -> None:
@@ -52,11 +68,12 @@ def main() -> None:
 def _run(url: str, clients: int, seconds: float, pid: int | None) -> None:
     from gradio_client import Client
 
+    calls = _calls()
     warm = Client(url, verbose=False)
-    for api_name, call_args in CALLS:
+    for api_name, call_args in calls:
         warm.predict(*call_args, api_name=api_name)
     memory_before = _rss_mb(pid)
-    latencies: dict[str, list[float]] = {api_name: [] for api_name, _ in CALLS}
+    latencies: dict[str, list[float]] = {api_name: [] for api_name, _ in calls}
     errors: list[str] = []
     queue_full = [0]
     lock = threading.Lock()
@@ -64,7 +81,7 @@ def _run(url: str, clients: int, seconds: float, pid: int | None) -> None:
 
     def user(index: int) -> None:
         client = Client(url, verbose=False)
-        for api_name, call_args in itertools.islice(itertools.cycle(CALLS), index, None):
+        for api_name, call_args in itertools.islice(itertools.cycle(calls), index, None):
             if time.monotonic() > deadline:
                 return
             start = time.perf_counter()

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 MAX_DECODE_PIXELS = 40_000_000
 # Largest side an image is worked on at unless a caller asks for another cap.
 DEFAULT_MAX_SIDE = 1024
+# The smallest side the app's tabs accept: below it their windows (SSIM's 7x7, quilting blocks, patches) fail.
+MIN_UPLOAD_SIDE = 16
 
 
 def as_float(image: np.ndarray, *, name: str = "image") -> np.ndarray:
@@ -150,14 +152,16 @@ _DEEP_MODES = ("I", "I;16", "I;16B", "I;16L", "F")
 _GRAY_MODES = ("1", "L", "LA", "La") + _DEEP_MODES
 
 
-def load_image(source, *, mode: str = "auto", max_side: int = DEFAULT_MAX_SIDE,
+def load_image(source, *, mode: str = "auto", max_side: int = DEFAULT_MAX_SIDE, min_side: int = 1,
                name: str | None = None) -> tuple[np.ndarray, str | None]:
     """Decode an uploaded file (path, bytes or PIL image) into the contract, capped to ``max_side``.
 
     Returns (image, notice): the notice says what was changed (downscaled), or None. Anything that is not a
-    readable image raises ValueError naming the file and what to do.
+    readable image, or has a side shorter than ``min_side``, raises ValueError naming the file (and ``name``,
+    the role it plays, e.g. "The style image") and what to do.
     """
-    label = name or (os.path.basename(source) if isinstance(source, (str, os.PathLike)) else "the upload")
+    filename = os.path.basename(source) if isinstance(source, (str, os.PathLike)) else None
+    label = f"{name} ({filename})" if name and filename else name or filename or "the upload"
     if isinstance(source, Image.Image):
         picture = source
     else:
@@ -168,6 +172,9 @@ def load_image(source, *, mode: str = "auto", max_side: int = DEFAULT_MAX_SIDE,
             f"{label} is {picture.width}x{picture.height} pixels, more than the {MAX_DECODE_PIXELS:,} "
             "this app decodes; upload a smaller image"
         )
+    if min(picture.size) < min_side:
+        raise ValueError(f"{label} is {picture.width}x{picture.height} pixels; this needs at least {min_side} "
+                         "pixels on each side: upload a larger image")
     try:
         image = pil_to_float(picture, mode=mode)
     except (OSError, SyntaxError, ValueError) as error:

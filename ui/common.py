@@ -5,10 +5,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import os
+import tempfile
 from pathlib import Path
 
 import gradio as gr
 import numpy as np
+from gradio import processing_utils
 
 from generators import imaging
 from generators.checkpoint import CheckpointError
@@ -18,6 +21,38 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 HEAVY = "heavy"
 HEAVY_LIMIT = 2
 
+
+def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", format: str = "webp") -> str:
+    """gradio.processing_utils.save_pil_to_cache, but never rewriting a file someone may be reading.
+
+    Gradio names a cached output by the hash of its bytes and rewrites that file in place on every request.
+    Our outputs are deterministic (same example, same seed, same image), so in a classroom many requests
+    produce the same file at once: one request truncates it while another's browser or client is
+    downloading it, which arrives empty ("peer closed connection", a broken image). Here a file that
+    already exists is reused, and a new one is written under a temporary name and renamed into place, as
+    Gradio's own save_file_to_cache does.
+    """
+    data = processing_utils.encode_pil_to_bytes(img, format)
+    folder = Path(cache_dir) / processing_utils.hash_bytes(data)
+    folder.mkdir(exist_ok=True, parents=True)
+    target = (folder / f"{name}.{format}").resolve()
+    if target.exists():
+        with contextlib.suppress(OSError):
+            os.utime(target)  # Gradio's delete_cache ages files by time: this copy is in use again
+        return str(target)
+    descriptor, staging = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(staging, target)
+    except BaseException:
+        Path(staging).unlink(missing_ok=True)
+        raise
+    return str(target)
+
+
+# Every image output (gr.Image, gr.Gallery, ...) goes through this module attribute.
+processing_utils.save_pil_to_cache = _save_pil_to_cache_atomically
 
 OUT_OF_MEMORY = ("The GPU ran out of memory for this request: try a smaller image or fewer samples, "
                  "or restart the app with --device cpu.")
@@ -51,6 +86,32 @@ def _as_messages():
         if "out of memory" not in str(error).lower():
             raise
         raise gr.Error(OUT_OF_MEMORY) from None
+
+
+def upload_image(label: str, **kwargs) -> gr.Image:
+    """An image upload (or paste) whose handler receives the uploaded file's path untouched.
+
+    gr.Image decodes every upload with PIL before the handler runs, so a text file, a truncated PNG or a
+    decompression bomb fails inside Gradio with a bare "Error", and a 16-bit or CMYK image is converted
+    before we see it. Here the file goes to ``generators.imaging.load_image``, which decodes every mode,
+    turns EXIF-rotated photos upright, caps the size, and names the file and the fix when it cannot.
+    (The preprocess step is replaced on the instance: a gr.Image subclass would make Gradio write a .pyi
+    stub into ui/ at import.)
+    """
+    component = gr.Image(label=label, type="filepath", image_mode=None, sources=["upload", "clipboard"], **kwargs)
+    decode = component.preprocess
+
+    def hand_over_path(payload):
+        if payload is None or payload.path is None or (payload.url or "").startswith("data:"):
+            try:
+                return decode(payload)
+            except Exception as error:  # a malformed pasted image: say so instead of a bare "Error"
+                raise gr.Error(f"The pasted image could not be read ({error}); upload it as a file instead.") from None
+        return str(payload.path)
+
+    component.preprocess = hand_over_path
+    component.hands_over_path = True
+    return component
 
 
 def output_image(label: str, **kwargs) -> gr.Image:

@@ -11,7 +11,8 @@ import pandas as pd
 
 from generators import denoise as restore_lib
 from generators import imaging
-from ui.common import HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image, whole_number
+from ui.common import (HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image,
+                       upload_image, whole_number)
 
 WORK_SIDE = 256
 MAX_SEED = 2**31 - 1
@@ -70,7 +71,8 @@ EXPLAIN = {
 def load_clean(path: str | None, grayscale: bool) -> np.ndarray:
     if not path:
         raise ValueError("no image: upload one or click an example")
-    image, _ = imaging.load_image(path, mode="gray" if grayscale else "auto", max_side=WORK_SIDE)
+    image, _ = imaging.load_image(path, mode="gray" if grayscale else "auto", max_side=WORK_SIDE,
+                                  min_side=imaging.MIN_UPLOAD_SIDE)
     return image
 
 
@@ -242,7 +244,7 @@ def build() -> None:
                 f"means and a learned patch prior (EPLL). Images are worked on at up to {WORK_SIDE} px.")
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            source = gr.Image(label="Clean image", type="filepath", sources=["upload", "clipboard"], height=260)
+            source = upload_image("Clean image", height=260)
             gr.Examples(examples("denoise"), inputs=source, label="Examples (the binary ones suit Ising and logistic)")
             grayscale = gr.Checkbox(label="Work in grayscale", value=False)
             corruption = gr.Radio(list(CORRUPTIONS), value=CORRUPTIONS[0], label="Corruption")

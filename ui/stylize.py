@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from generators import imaging, style
-from ui.common import ASSETS, HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image, whole_number
+from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image,
+                       upload_image, whole_number)
 
 MAX_SIDE = 1024
 TIME_CAP_S = 180
@@ -62,14 +63,16 @@ $x' = F_s^{-1}(F_c(x))$, so the output has (almost) exactly the style's distribu
 def _content(path) -> tuple[np.ndarray, list[str]]:
     if not path:
         raise ValueError("no content image: upload a photograph or click one of the examples")
-    image, notice = imaging.load_image(path, mode="rgb", max_side=MAX_SIDE, name="The content image")
+    image, notice = imaging.load_image(path, mode="rgb", max_side=MAX_SIDE, min_side=imaging.MIN_UPLOAD_SIDE,
+                                       name="The content image")
     return image, [notice] if notice else []
 
 
 def _style_image(path) -> tuple[np.ndarray, list[str]]:
     if not path:
         raise ValueError("no style image: upload one or click a style example (or choose the fast network)")
-    image, notice = imaging.load_image(path, mode="rgb", max_side=MAX_SIDE, name="The style image")
+    image, notice = imaging.load_image(path, mode="rgb", max_side=MAX_SIDE, min_side=imaging.MIN_UPLOAD_SIDE,
+                                       name="The style image")
     return image, [f"Style: {notice}"] if notice else []
 
 
@@ -169,8 +172,7 @@ def build() -> None:
                 f"are downscaled to {MAX_SIDE} px.")
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            content = gr.Image(type="filepath", label="Content photograph", sources=["upload", "clipboard"],
-                               height=260)
+            content = upload_image("Content photograph", height=260)
             gr.Examples(examples("stylize"), inputs=content, label="Content examples (scikit-image)")
             method = gr.Radio(list(METHODS), value=next(iter(METHODS)), label="Method")
             with gr.Row(visible=True) as fast_group:
@@ -179,8 +181,7 @@ def build() -> None:
                 trained_on = gr.Image(_style_file(style.fast_styles()[0]), label="Trained on", height=120,
                                       interactive=False, buttons=[], scale=1, min_width=120)
             with gr.Group(visible=False) as style_group:
-                style_image = gr.Image(type="filepath", label="Style image", sources=["upload", "clipboard"],
-                                       height=200)
+                style_image = upload_image("Style image", height=200)
                 gr.Examples(examples("stylize/styles"), inputs=style_image, label="Style examples")
             strength = gr.Slider(0, 1, value=1, step=0.05, label="Style strength (0 = the photograph)")
             preserve = gr.Checkbox(False, label="Preserve the photograph's colours (luminance-only transfer)")

@@ -11,7 +11,8 @@ import numpy as np
 
 from generators import imaging, texture
 from generators.texture import sourcemap
-from ui.common import HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image, whole_number
+from ui.common import (HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image,
+                       upload_image, whole_number)
 
 # Label shown in the UI -> (method, largest exemplar side, largest output side). Efros-Leung compares every
 # output pixel with every exemplar window, so it gets the smallest exemplar.
@@ -68,7 +69,8 @@ def grow(exemplar_file, method: str, side, seed, window, block, overlap, target_
     name, max_exemplar, max_side = _method(method)
     if exemplar_file is None:
         raise ValueError("No exemplar: upload a texture image or click one of the examples")
-    exemplar, notice = imaging.load_image(exemplar_file, max_side=max_exemplar, name="the exemplar")
+    exemplar, notice = imaging.load_image(exemplar_file, max_side=max_exemplar,
+                                          min_side=imaging.MIN_UPLOAD_SIDE, name="the exemplar")
     side = whole_number(side, name="Output size", low=8, high=max_side)
     seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
     size, params, notes = (side, side), {}, [notice] if notice else []
@@ -78,7 +80,8 @@ def grow(exemplar_file, method: str, side, seed, window, block, overlap, target_
         params = {"block": whole_number(block, name="Block", low=4, high=256),
                   "overlap": whole_number(overlap, name="Overlap", low=1, high=128), "alpha": alpha}
         if target_file is not None:
-            params["target"], _ = imaging.load_image(target_file, max_side=max_side, name="the target")
+            params["target"], _ = imaging.load_image(target_file, max_side=max_side,
+                                                     min_side=imaging.MIN_UPLOAD_SIDE, name="the target")
             size = params["target"].shape[:2]
             notes.append(f"Texture transfer onto the {size[1]}x{size[0]} target (α = {alpha}).")
     else:
@@ -103,7 +106,8 @@ def source_key(exemplar_file, method: str):
     if exemplar_file is None:
         return None
     _, max_exemplar, _ = _method(method)
-    exemplar, _ = imaging.load_image(exemplar_file, max_side=max_exemplar, name="the exemplar")
+    exemplar, _ = imaging.load_image(exemplar_file, max_side=max_exemplar,
+                                     min_side=imaging.MIN_UPLOAD_SIDE, name="the exemplar")
     return _shown(sourcemap.key(exemplar.shape))
 
 
@@ -148,7 +152,7 @@ def build() -> None:
                 "map** shows where in the exemplar each output pixel was copied from.")
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            exemplar = gr.Image(label="Exemplar", type="filepath", sources=["upload", "clipboard"], height=220)
+            exemplar = upload_image("Exemplar", height=220)
             gr.Examples(examples("texture"), inputs=exemplar, label="Examples: scikit-image photos, generated patterns")
             method = gr.Radio(list(METHODS), value=next(iter(METHODS)), label="Method")
             side = gr.Slider(16, 512, value=128, step=8, label="Output size (px, square)")
@@ -160,8 +164,7 @@ def build() -> None:
             with gr.Group(visible=False) as quilting:
                 block = gr.Slider(4, 64, value=24, step=1, label="Block (px)")
                 overlap = gr.Slider(1, 32, value=6, step=1, label="Overlap (px, at most half the block)")
-                target = gr.Image(label="Texture transfer target (optional)", type="filepath",
-                                  sources=["upload", "clipboard"], height=160)
+                target = upload_image("Texture transfer target (optional)", height=160)
                 alpha = gr.Slider(0, 1, value=0.3, step=0.05, label="α: weight of the overlap vs the target")
             with gr.Group(visible=False) as neural_group:
                 steps = gr.Slider(5, 1000, value=200, step=5, label="Optimiser steps (L-BFGS)")

@@ -135,3 +135,21 @@ def test_sample_tab_compares_models_and_repairs_a_digit(page):
     page.get_by_role("button", name="Repair", exact=True).click()
     page.wait_for_selector("text=squared error on the hidden pixels", timeout=120_000)
     page.screenshot(path=str(SHOTS / "sample-repair.png"), full_page=True)
+
+
+def test_a_bad_upload_shows_an_error_toast_and_the_app_carries_on(page, tmp_path):
+    page.get_by_role("tab", name="Denoise").click()
+    not_an_image = tmp_path / "notes.png"
+    not_an_image.write_text("this is a text file, not an image")
+    upload = page.locator("input[type=file] >> nth=0")  # the Denoise tab's upload comes first in the page
+    upload.set_input_files(str(not_an_image))
+    page.get_by_role("button", name="Corrupt and restore").click()
+    toast = page.locator(".toast-body >> text=/notes\\.png.*not an image/")
+    toast.wait_for(timeout=60_000)
+    page.screenshot(path=str(SHOTS / "bad-upload.png"), full_page=False)
+    assert "upload a PNG, JPEG" in toast.inner_text()
+    # The server is still up: an example still restores.
+    page.locator(".toast-close >> visible=true").first.click()
+    page.locator("img[src*='camera'] >> visible=true").first.click()
+    page.get_by_role("button", name="Corrupt and restore").click()
+    page.wait_for_function("document.body.innerText.includes('Best PSNR')", timeout=120_000)

@@ -113,3 +113,10 @@ def test_grid_places_tiles_row_major():
 def test_tensor_round_trip():
     image = np.random.default_rng(0).random((5, 6, 3), dtype=np.float32)
     np.testing.assert_array_equal(imaging.from_tensor(imaging.to_tensor(image)), image)
+
+
+def test_too_small_image_names_the_file_its_role_and_the_minimum(tmp_path):
+    path = tmp_path / "dot.png"
+    Image.new("RGB", (1, 1)).save(path)
+    with pytest.raises(ValueError, match=r"The style image \(dot\.png\) is 1x1 pixels.*at least 16"):
+        imaging.load_image(str(path), min_side=16, name="The style image")
