@@ -144,12 +144,13 @@ def test_a_bad_upload_shows_an_error_toast_and_the_app_carries_on(page, tmp_path
     upload = page.locator("input[type=file] >> nth=0")  # the Denoise tab's upload comes first in the page
     upload.set_input_files(str(not_an_image))
     page.get_by_role("button", name="Corrupt and restore").click()
-    toast = page.locator(".toast-body >> text=/notes\\.png.*not an image/")
+    # Gradio 6's toast: the message sits in [data-testid=toast-text] (there is no .toast-body any more).
+    toast = page.locator("[data-testid=toast-text] >> text=/notes\\.png.*not an image/")
     toast.wait_for(timeout=60_000)
     page.screenshot(path=str(SHOTS / "bad-upload.png"), full_page=False)
     assert "upload a PNG, JPEG" in toast.inner_text()
     # The server is still up: an example still restores.
-    page.locator(".toast-close >> visible=true").first.click()
+    page.locator("[data-testid=toast-close] >> visible=true").first.click()
     page.locator("img[src*='camera'] >> visible=true").first.click()
     page.get_by_role("button", name="Corrupt and restore").click()
     page.wait_for_function("document.body.innerText.includes('Best PSNR')", timeout=120_000)
