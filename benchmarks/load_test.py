@@ -97,8 +97,17 @@ def _run(url: str, clients: int, seconds: float, pid: int | None) -> None:
             with lock:
                 latencies[api_name].append(time.perf_counter() - start)
 
+    # The server's memory every tenth of the run: growth that levels off is pools and caches filling up
+    # (allocator arenas, queues); growth that keeps climbing is a leak.
+    trace: list[float] = []
+
+    def watch() -> None:
+        while time.monotonic() < deadline:
+            time.sleep(seconds / 10)
+            trace.append(_rss_mb(pid))
+
     threads = [threading.Thread(target=user, args=(index,)) for index in range(clients)]
-    for thread in threads:
+    for thread in threads + [threading.Thread(target=watch, daemon=True)]:
         thread.start()
     for thread in threads:
         thread.join()
@@ -117,6 +126,7 @@ def _run(url: str, clients: int, seconds: float, pid: int | None) -> None:
         print("  ", line)
     if pid:
         print(f"server memory (RSS): {memory_before:.0f} MB after warm-up, {memory_after:.0f} MB at the end")
+        print("every tenth of the run (MB): " + " ".join(f"{value:.0f}" for value in trace))
 
 
 def _launch() -> tuple[subprocess.Popen, str]:
