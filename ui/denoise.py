@@ -11,6 +11,7 @@ import pandas as pd
 
 from generators import denoise as restore_lib
 from generators import imaging
+from ui import autoencoder
 from ui.common import (HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image,
                        upload_image, whole_number)
 
@@ -23,7 +24,7 @@ CORRUPTIONS = ("Gaussian noise", "Salt and pepper", "Missing pixels")
 # UI label -> method name of generators.denoise.denoise
 METHODS = {label: name for name, label in restore_lib.LABELS.items()}
 DEFAULT_METHODS = ["Gaussian filter", "Total variation (Chambolle)", "Non-local means", "Least-squares filter",
-                   "EPLL (GMM patch prior)"]
+                   "EPLL (GMM patch prior)", "CNN denoiser (learned)"]
 TABLE_COLUMNS = ["method", "PSNR (dB)", "SSIM", "seconds"]
 
 EXPLAIN = {
@@ -63,6 +64,13 @@ EXPLAIN = {
              "splitting with a rising β (one Wiener filter per patch per step).",
              "min_x λ/2 ‖x − y‖² − Σ_i log p(P_i x),  p(z) = Σ_k π_k N(z; μ_k, Σ_k)",
              "Zoran & Weiss, ICCV 2011"),
+    "cnn": ("A 15-layer convolutional network learned from noisy/clean patches of 352 photographs to "
+            "predict the noise, given σ as an extra input; it works on four half-resolution sub-images "
+            "(cheaper, wider view) and subtracts its estimate. Colour: in an opponent colour space the "
+            "luminance (R+G+B)/3 has a third of the noise variance; the same network cleans it and then "
+            "each chroma channel.",
+            "x̂ = y − shuffle(f_θ(unshuffle(y), σ)),  θ = argmin E‖x̂ − x‖²",
+            "Zhang, Zuo & Zhang 2018 (FFDNet); Zhang et al. 2017 (DnCNN)"),
     "biharmonic": ("Inpainting baseline: fill the holes with the smoothest surface that meets the known pixels.",
                    "Δ²x = 0 inside the holes, x = y outside", "Damelin & Hoang 2018 (scikit-image)"),
 }
@@ -241,7 +249,7 @@ def explanations() -> str:
 def build() -> None:
     gr.Markdown("Corrupt an image, then restore it with fixed filters, least-squares and polynomial fits, "
                 "logistic regression and Ising models (for black-and-white images), total variation, non-local "
-                f"means and a learned patch prior (EPLL). Images are worked on at up to {WORK_SIDE} px.")
+                f"means, a learned patch prior (EPLL) and a learned CNN. Images are worked on at up to {WORK_SIDE} px.")
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             source = upload_image("Clean image", height=260)
@@ -285,6 +293,7 @@ def build() -> None:
                                  label="Ising energy per sweep on the noisy image")
     with gr.Accordion("How each method works (idea, equation, reference)", open=False):
         gr.Markdown(explanations())
+    autoencoder.build()
 
     def show_controls(kind):
         return (gr.update(visible=kind == "Gaussian noise"), gr.update(visible=kind == "Salt and pepper"),

@@ -83,6 +83,9 @@ def load_model(name: str) -> tuple[pd.DataFrame, str]:
 def _format(value) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):  # nested figures (a benchmark's table): "key: value" pairs, nested in brackets
+        return "; ".join(f"{key}: " + (f"({_format(item)})" if isinstance(item, dict) else _format(item))
+                         for key, item in value.items())
     return str(value)
 
 

@@ -20,6 +20,7 @@ from generators.denoise.corrupt import check_level, gaussian_noise, missing_pixe
 from generators.denoise.ising import IsingResult, ising
 
 EPLL_MODEL = "bsds-epll-gmm"
+CNN_MODEL = "bsds-cnn-denoiser"
 
 
 def _ising(image, sigma, *, algorithm="icm", beta=1.0, sweeps=10, seed=0):
@@ -49,6 +50,13 @@ def _epll(image, sigma, *, known=None, progress=None, time_limit=None, prior=Non
     return out[0] if image.ndim == 2 else np.stack(out, axis=2)
 
 
+def _cnn(image, sigma, *, ensemble=False, model=None):
+    from generators import registry
+
+    model = registry.load(CNN_MODEL) if model is None else model
+    return model.restore(image, sigma, ensemble=ensemble)
+
+
 def _biharmonic(image, sigma, *, known):
     return classical.biharmonic(image, known)
 
@@ -64,6 +72,7 @@ METHODS = {
     "logistic": learned.logistic,
     "ising": _ising,
     "epll": _epll,
+    "cnn": _cnn,
     "biharmonic": _biharmonic,
 }
 # Methods that fill missing pixels (they take known=); biharmonic does nothing else.
@@ -74,6 +83,7 @@ LABELS = {
     "gaussian": "Gaussian filter", "median": "Median filter", "tv": "Total variation (Chambolle)",
     "nlm": "Non-local means", "least_squares": "Least-squares filter", "polynomial": "Polynomial fit",
     "logistic": "Logistic regression (binary)", "ising": "Ising MRF (binary)", "epll": "EPLL (GMM patch prior)",
+    "cnn": "CNN denoiser (learned)",
     "biharmonic": "Biharmonic inpainting",
 }
 

@@ -25,6 +25,8 @@ TRAINERS = {
     "style-waves": "generators.train.style_net",
     "mnist-vae": "generators.train.mnist_vae",
     "mnist-gan": "generators.train.mnist_gan",
+    "bsds-cnn-denoiser": "generators.train.bsds_cnn",
+    "mnist-dae": "generators.train.mnist_dae",
 }
 
 

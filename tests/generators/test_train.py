@@ -8,7 +8,8 @@ def test_every_model_has_a_trainer():
     assert set(MODELS) <= set(TRAINERS)
 
 
-@pytest.mark.parametrize("name", ["mnist-lenet", "mnist-gmm", "bsds-epll-gmm", "mnist-vae", "mnist-gan"])
+@pytest.mark.parametrize("name", ["mnist-lenet", "mnist-gmm", "bsds-epll-gmm", "mnist-vae", "mnist-gan",
+                                  "bsds-cnn-denoiser", "mnist-dae"])
 def test_dry_run_writes_a_loadable_checkpoint(tmp_path, name):
     main([name, "--dry-run", "--out", str(tmp_path)])
     models = Registry(directory=tmp_path, device="cpu")
@@ -18,7 +19,7 @@ def test_dry_run_writes_a_loadable_checkpoint(tmp_path, name):
     models.load(name)
 
 
-@pytest.mark.parametrize("name", ["mnist-vae", "mnist-gan"])
+@pytest.mark.parametrize("name", ["mnist-vae", "mnist-gan", "bsds-cnn-denoiser"])
 def test_torch_trainers_resume_and_keep_their_loss_curves(tmp_path, name):
     main([name, "--dry-run", "--out", str(tmp_path)])
     first = Registry(directory=tmp_path).card(name)["curves"]

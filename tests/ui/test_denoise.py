@@ -26,3 +26,20 @@ def test_methods_that_do_not_fit_the_corruption_are_skipped_with_a_note():
     assert names == ["epll"] and "Skipped Gaussian filter" in notes[0]
     with pytest.raises(ValueError, match="Biharmonic inpainting or EPLL"):
         chosen(["Median filter"], "Missing pixels")
+
+
+def test_the_autoencoder_view_shows_every_network_and_refuses_bad_noise():
+    import gradio as gr
+
+    from ui.autoencoder import autoencode, held_out_table
+
+    gallery, codes, summary = autoencode(3, 0.5, 0)
+    assert len(gallery) == 6 and gallery[4][1].startswith("σ train 0.5 · ")
+    assert codes.dtype == np.uint8 and codes.shape[0] == 4 * 20
+    assert "Best here" in summary
+    with pytest.raises(gr.Error, match="between 0 and 1"):
+        autoencode(3, float("nan"), 0)
+    with pytest.raises(gr.Error, match="Digit"):
+        autoencode(5000, 0.5, 0)
+    table = held_out_table()
+    assert list(table["network"])[:2] == ["noisy input", "trained at σ = 0.1"]

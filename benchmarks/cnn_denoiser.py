@@ -1,0 +1,175 @@
+"""The CNN denoiser (method "cnn") against BM3D, same images, same noise, same run: PSNR, CPU time, memory.
+
+    pip install bm3d   # benchmark-only: its licence is non-commercial, so nothing in the app imports it
+    python benchmarks/cnn_denoiser.py [--images 12] [--side 256] [--colour-images 6] [--write-metrics]
+
+Images: the first --images of the 40 held-out BSDS test photographs (generators.datasets.bsds("test"); the
+network trained on none of them), centre crops of --side x --side, gray (PIL luminance) and, for the colour
+table, RGB. Unclipped Gaussian noise of sigma 15, 25 and 50 (0-255 scale), seeded per image. PSNR (data
+range 1) after clipping to [0, 1], mean over the images. CPU seconds are time.process_time() per image (all
+threads of this process), with torch on one thread. BM3D is `bm3d.bm3d` (gray) and `bm3d.bm3d_rgb` (colour,
+CBM3D: its opponent-space grouping), told the true sigma.
+
+Memory: a child process denoises a 2048x2048 gray and a 2048x2048 colour image in tiles and reports how much
+its peak resident memory rose above what the loaded model already used. Seams: the tiled result of a 600x600
+image against the same network run on it in one piece.
+--write-metrics stores the figures in checkpoints/bsds-cnn-denoiser.json (and refreshes the manifest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generators import checkpoint, imaging, registry  # noqa: E402
+from generators.datasets import bsds  # noqa: E402
+from generators.denoise import denoise, gaussian_noise  # noqa: E402
+
+SIGMAS = (15, 25, 50)
+MODEL = "bsds-cnn-denoiser"
+MEMORY_CHILD = """
+import resource, sys, numpy as np, torch
+sys.path.insert(0, {root!r})
+torch.set_num_threads(1)
+from generators import registry
+model = registry.load("bsds-cnn-denoiser")
+model.restore(np.zeros((300, 300), np.float32), 0.1)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+image = np.random.default_rng(0).random({shape}, dtype=np.float32)
+model.restore(image, 25 / 255)
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print((after - before) / 1024)
+"""
+
+
+def crops(count: int, side: int, mode: str) -> list[np.ndarray]:
+    out = []
+    for path in bsds("test")[:count]:
+        image, _ = imaging.load_image(path, mode=mode)
+        top, left = (image.shape[0] - side) // 2, (image.shape[1] - side) // 2
+        out.append(np.ascontiguousarray(image[top:top + side, left:left + side]))
+    return out
+
+
+def psnr(clean: np.ndarray, estimate: np.ndarray) -> float:
+    return float(-10 * np.log10(np.mean((np.clip(estimate, 0, 1) - clean) ** 2)))
+
+
+def timed(function, *args, **kwargs) -> tuple[np.ndarray, float]:
+    started = time.process_time()
+    result = function(*args, **kwargs)
+    return result, time.process_time() - started
+
+
+def bm3d_estimate(noisy: np.ndarray, sigma: float) -> np.ndarray:
+    import bm3d
+
+    if noisy.ndim == 3:
+        return bm3d.bm3d_rgb(noisy.astype(np.float64), sigma_psd=sigma)
+    return bm3d.bm3d(noisy.astype(np.float64), sigma_psd=sigma)
+
+
+VARIANTS = {"cnn": {}, "cnn x8": {"ensemble": True}}  # plain, and with the 8-fold geometric self-ensemble
+
+
+def compare(images: list[np.ndarray]) -> dict:
+    """{sigma: {method: (psnr, cpu s)}} for BM3D and each CNN variant, means over the images."""
+    results = {}
+    for sigma255 in SIGMAS:
+        rows: dict[str, list] = {}
+        for index, clean in enumerate(images):
+            noisy = gaussian_noise(clean, sigma=sigma255 / 255, seed=index)
+            estimate, seconds = timed(bm3d_estimate, noisy, sigma255 / 255)
+            rows.setdefault("bm3d", []).append((psnr(clean, estimate), seconds))
+            for label, options in VARIANTS.items():
+                estimate, seconds = timed(denoise, noisy, method="cnn", sigma=sigma255 / 255, **options)
+                rows.setdefault(label, []).append((psnr(clean, estimate), seconds))
+            print(f"sigma {sigma255}: image {index + 1}/{len(images)}", file=sys.stderr, flush=True)
+        results[sigma255] = {label: tuple(float(v) for v in np.mean(values, axis=0)) for label, values in rows.items()}
+    return results
+
+
+def table(results: dict, title: str) -> str:
+    lines = [f"| {title} | BM3D PSNR | " + " | ".join(f"{v} PSNR | {v} − BM3D (dB)" for v in VARIANTS)
+             + " | BM3D CPU s | " + " | ".join(f"{v} CPU s (ratio)" for v in VARIANTS) + " |",
+             "|---|" + "---:|" * (2 + 3 * len(VARIANTS))]
+    for sigma255, row in results.items():
+        reference, reference_s = row["bm3d"]
+        cells = [f"{row[v][0]:.2f} | {row[v][0] - reference:+.2f}" for v in VARIANTS]
+        times = [f"{row[v][1]:.3f} ({row[v][1] / reference_s:.3f})" for v in VARIANTS]
+        lines.append(f"| σ={sigma255} | {reference:.2f} | " + " | ".join(cells) + f" | {reference_s:.2f} | "
+                     + " | ".join(times) + " |")
+    return "\n".join(lines)
+
+
+def memory_mb(shape: tuple[int, ...]) -> float:
+    child = MEMORY_CHILD.format(root=str(ROOT), shape=shape)
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def seam_error() -> float:
+    model = registry.load(MODEL)
+    image = gaussian_noise(crops(1, 320, "gray")[0].repeat(2, 0).repeat(2, 1)[:600, :600], sigma=25 / 255, seed=0)
+    return float(np.abs(model.restore(image, 25 / 255) - model.restore(image, 25 / 255, tile=4096)).max())
+
+
+def main() -> None:
+    import torch
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--images", type=int, default=12)
+    parser.add_argument("--colour-images", type=int, default=6)
+    parser.add_argument("--side", type=int, default=256)
+    parser.add_argument("--write-metrics", action="store_true")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    registry.load(MODEL)
+    gray = compare(crops(args.images, args.side, "gray"))
+    colour = compare(crops(args.colour_images, args.side, "rgb")) if args.colour_images else {}
+    memory = {"gray": memory_mb((2048, 2048)), "colour": memory_mb((2048, 2048, 3))}
+    seams = seam_error()
+    print(f"\n{args.images} held-out BSDS test photographs, gray, {args.side}x{args.side} centre crops; "
+          "1 torch thread; CPU seconds per image\n")
+    print(table(gray, "gray"))
+    if colour:
+        print(f"\n{args.colour_images} of the same photographs in colour (BM3D: CBM3D, bm3d.bm3d_rgb)\n")
+        print(table(colour, "colour"))
+    print(f"\nPeak memory added while denoising 2048x2048: gray {memory['gray']:.0f} MB, colour "
+          f"{memory['colour']:.0f} MB (tiles of 256 px). Largest difference tiled vs whole, 600x600: {seams:.2e}")
+    if args.write_metrics:
+        write_metrics(gray, colour, memory, seams, args)
+
+
+def write_metrics(gray: dict, colour: dict, memory: dict, seams: float, args) -> None:
+    path = registry.CHECKPOINT_DIR / f"{MODEL}.json"
+    card = json.loads(path.read_text())
+    figures = {}
+    for label, results in (("gray", gray), ("colour", colour)):
+        for sigma255, row in results.items():
+            figures[f"{label}_sigma{sigma255}"] = {
+                method.replace(" ", "_"): {"psnr": round(value[0], 2), "cpu_s": round(value[1], 3)}
+                for method, value in row.items()}
+    card["metrics"]["benchmark"] = {
+        "script": "python benchmarks/cnn_denoiser.py --write-metrics",
+        "images": f"first {args.images} (colour: {args.colour_images}) bsds('test') photographs, "
+                  f"{args.side}px centre crops",
+        **figures,
+        "peak_memory_mb_2048x2048": {key: round(value) for key, value in memory.items()},
+        "tiled_vs_whole_max_abs_difference": seams,
+    }
+    path.write_text(json.dumps(card, indent=2) + "\n")
+    checkpoint.update_manifest(registry.CHECKPOINT_DIR, [path])
+
+
+if __name__ == "__main__":
+    main()

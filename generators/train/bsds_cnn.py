@@ -1,0 +1,190 @@
+"""Train the CNN denoiser (generators.denoise.cnn) on gray patches of the BSDS training photographs.
+
+    python -m generators.train bsds-cnn-denoiser [--steps 17000] [--threads 2] [--resume]
+
+Data: the 360 photographs of generators.datasets.bsds("train"), gray; the last 8 of them are held out to
+pick nothing but to log validation PSNR; the 40 bsds("test") photographs are never read here (the
+benchmark measures on them). Each step draws random patches with a random flip/rotation and a noise level
+sigma ~ U[0, 75/255] per patch; the loss is the squared error to the clean patch, by default divided by
+sigma so every noise level counts alike (--loss balanced). Adam with a linear warm-up and cosine decay;
+the shipped weights are the exponential moving average of the trained ones. The run state (weights, EMA,
+Adam) is saved to runs/bsds-cnn-denoiser/ at every evaluation, so --resume continues an interrupted run.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from generators import checkpoint, imaging
+from generators.datasets import bsds
+from generators.denoise.cnn import SIGMA_MAX, CNNConfig, CNNDenoiser
+from generators.train.state import add_run_arguments, load_state, save_state, start, state_dir
+
+NAME = "bsds-cnn-denoiser"
+VALIDATION = 8
+VAL_SIGMAS = (15, 25, 50)
+VAL_CROP = 128
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--steps", type=int, default=17000, help="optimiser steps in total (a resumed run counts on)")
+    parser.add_argument("--batch", type=int, default=24)
+    parser.add_argument("--patch", type=int, default=64, help="side of the square training patches")
+    parser.add_argument("--lr", type=float, default=6e-4, help="peak learning rate (Adam)")
+    parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--depth", type=int, default=CNNConfig.depth)
+    parser.add_argument("--width", type=int, default=CNNConfig.width)
+    parser.add_argument("--loss", choices=["mse", "balanced"], default="balanced",
+                        help="mse: plain mean squared error (high noise levels dominate it); balanced: each "
+                             "patch's squared error divided by its sigma, so every noise level counts alike")
+    parser.add_argument("--ema", type=float, default=0.999, help="decay of the weight average that ships")
+    parser.add_argument("--eval-every", type=int, default=500, help="steps between validation, saves and state")
+    add_run_arguments(parser, NAME)
+
+
+def train(args) -> dict:
+    generator = start(args)
+    files = bsds("train")
+    if args.dry_run:
+        files, args.steps, args.eval_every, args.patch, args.batch = files[:2] + files[-1:], 2, 1, 16, 2
+        args.depth, args.width = 4, 8
+    photos = [imaging.load_image(path, mode="gray")[0] for path in files]
+    keep = 1 if args.dry_run else VALIDATION
+    train_photos, validation = photos[:-keep], _validation_set(photos[-keep:], 32 if args.dry_run else VAL_CROP)
+    net = CNNDenoiser(CNNConfig(depth=args.depth, width=args.width))
+    return fit(args, net, NAME, generator, loss_key="train_mse", metric_prefix="val_psnr_sigma",
+               step=lambda net, optimizer, rng: _step(net, optimizer, train_photos, args, rng, generator),
+               validate=lambda ema: _validate(ema, validation),
+               save=lambda ema, progress, metrics: _save(args, ema, progress, metrics, len(train_photos)))
+
+
+def fit(args, net, name: str, generator, *, loss_key: str, metric_prefix: str, step, validate, save) -> dict:
+    """The loop both CNN trainers share: warm-up + cosine learning rate, Adam, an EMA of the weights, loss
+    and validation curves, and every --eval-every steps a validation, a resumable state in runs/ and a
+    checkpoint of the EMA weights. ``step(net, optimizer, rng) -> loss``, ``validate(ema) -> {sigma: psnr}``,
+    ``save(ema, progress, metrics)``."""
+    ema = copy.deepcopy(net)
+    optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
+    modules, optimizers = {"net": net, "ema": ema}, {"adam": optimizer}
+    progress = {"step": 0, "cpu_seconds": 0.0,
+                "curves": {"step": [], loss_key: [], "eval_step": [], **{f"val_psnr_{s}": [] for s in VAL_SIGMAS}}}
+    states = state_dir(args, name)
+    if args.resume:
+        progress = load_state(states, name, modules, optimizers)
+    rng = np.random.default_rng([args.seed, progress["step"]])
+    window: list[float] = []
+    started = time.process_time()
+    bar = tqdm(range(progress["step"], args.steps), desc=name, unit="step", initial=progress["step"],
+               total=args.steps)
+    metrics: dict = {}
+    for index in bar:
+        for group in optimizer.param_groups:
+            group["lr"] = _learning_rate(index, args)
+        window.append(step(net, optimizer, rng))
+        # EMA of the weights (Polyak averaging): theta_ema <- d theta_ema + (1 - d) theta.
+        with torch.no_grad():
+            for average, current in zip(ema.parameters(), net.parameters()):
+                average.lerp_(current, 1 - args.ema)
+        done = index + 1
+        progress["step"] = done
+        if done % 50 == 0 or done == args.steps:
+            _append(progress["curves"], step=done, **{loss_key: float(np.mean(window))})
+            bar.set_postfix(loss=f"{np.mean(window):.2e}", lr=f"{_learning_rate(index, args):.1e}")
+            window = []
+        if done % args.eval_every == 0 or done == args.steps:
+            progress["cpu_seconds"] += time.process_time() - started
+            started = time.process_time()
+            scores = validate(ema)
+            _append(progress["curves"], eval_step=done, **{f"val_psnr_{s}": scores[s] for s in VAL_SIGMAS})
+            save_state(states, name, modules, optimizers, progress)
+            metrics = {f"{metric_prefix}{s}": scores[s] for s in VAL_SIGMAS}
+            metrics.update(steps=done, train_cpu_minutes=round(progress["cpu_seconds"] / 60, 1))
+            save(ema, progress, metrics)
+            bar.write(f"step {done}: validation PSNR " + ", ".join(f"σ={s} {scores[s]:.2f}" for s in VAL_SIGMAS))
+    return metrics
+
+
+def _learning_rate(step: int, args) -> float:
+    """Linear warm-up, then cosine decay to 1 % of the peak (Loshchilov & Hutter 2017)."""
+    if step < args.warmup:
+        return args.lr * (step + 1) / args.warmup
+    t = (step - args.warmup) / max(args.steps - args.warmup, 1)
+    return args.lr * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
+
+
+def _step(net, optimizer, photos, args, rng, generator) -> float:
+    net.train()
+    clean = torch.from_numpy(_patches(photos, args.batch, args.patch, rng))        # (B, 1, P, P)
+    sigma = torch.rand(args.batch, generator=generator) * SIGMA_MAX                 # (B,)
+    noisy = clean + sigma.view(-1, 1, 1, 1) * torch.randn(clean.shape, generator=generator)
+    # DnCNN's loss: l(theta) = 1/(2N) sum ||R(y_i; theta) - (y_i - x_i)||^2, here as x_hat = y - R(y).
+    error = ((net(noisy, sigma) - clean) ** 2).mean(dim=(1, 2, 3))                 # (B,) per-patch MSE
+    if args.loss == "balanced":
+        # A patch's error grows with its sigma, so plain MSE spends the network on the noisiest patches. PSNR
+        # counts relative error (d PSNR ~ -d MSE / MSE), and MSE grows roughly like sigma: weight w_i =
+        # sigma_ref / max(sigma_i, 5/255), normalised to 1 at sigma_ref = 25/255.
+        error = error * (25 / 255) / sigma.clamp(min=5 / 255)
+    loss = error.mean()
+    optimizer.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+    optimizer.step()
+    return loss.item()
+
+
+def _patches(photos, batch: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    out = np.empty((batch, 1, size, size), dtype=np.float32)
+    for i in range(batch):
+        photo = photos[rng.integers(len(photos))]
+        top, left = rng.integers(photo.shape[0] - size + 1), rng.integers(photo.shape[1] - size + 1)
+        patch = np.rot90(photo[top:top + size, left:left + size], k=rng.integers(4))
+        out[i, 0] = patch[:, ::-1] if rng.random() < 0.5 else patch
+    return out
+
+
+def _validation_set(photos, side: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    out = []
+    for index, photo in enumerate(photos):
+        top, left = (photo.shape[0] - side) // 2, (photo.shape[1] - side) // 2
+        clean = np.ascontiguousarray(photo[top:top + side, left:left + side])
+        for sigma in VAL_SIGMAS:
+            noise = np.random.default_rng([index, sigma]).standard_normal(clean.shape).astype(np.float32)
+            out.append((sigma, clean, clean + sigma / 255 * noise))
+    return out
+
+
+def _validate(net, validation) -> dict[int, float]:
+    net.eval()
+    psnr: dict[int, list[float]] = {}
+    for sigma, clean, noisy in validation:
+        restored = np.clip(net.restore(noisy, sigma / 255), 0, 1)
+        psnr.setdefault(sigma, []).append(-10 * math.log10(float(np.mean((restored - clean) ** 2))))
+    return {sigma: round(float(np.mean(values)), 3) for sigma, values in psnr.items()}
+
+
+def _save(args, ema, progress, metrics, photos: int) -> None:
+    checkpoint.save(args.out, NAME, {k: v.detach().cpu().numpy() for k, v in ema.state_dict().items()}, {
+        "config": ema.config_dict(),
+        "train_command": args.command,
+        "data": (f"BSDS400 gray (PIL luminance): random {args.patch}x{args.patch} patches of {photos} of the 360 "
+                 f"generators.datasets.bsds('train') photographs, 8 flips/rotations, sigma ~ U[0, 75]/255 "
+                 f"unclipped Gaussian noise; validation: centre {VAL_CROP}px crops of the other {VALIDATION}; "
+                 "bsds('test') never used"),
+        "training": {"steps_target": args.steps, "batch": args.batch, "patch": args.patch, "lr": args.lr,
+                     "loss": args.loss,
+                     "warmup": args.warmup, "schedule": "cosine to 1% of peak", "ema_decay": args.ema,
+                     "grad_clip": 1.0, "seed": args.seed, "threads": args.threads},
+        "curves": progress["curves"],
+        "metrics": metrics,
+    })
+
+
+def _append(curves: dict, **values) -> None:
+    for key, value in values.items():
+        curves[key].append(value)
