@@ -31,6 +31,13 @@ def test_import_builds_the_ui_fast_and_loads_no_checkpoint():
     assert float(seconds) <= 8.0
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_the_server_bounds_glibc_malloc_so_memory_stays_flat_under_load():
+    import app
+
+    assert app.bound_malloc() is True  # benchmarks/load_test.py measures what it buys
+
+
 def test_sample_endpoint_returns_a_deterministic_png_grid(client):
     first, figures = client.predict("GMM: PCA + Gaussian mixture", 16, 7, api_name="/sample")
     second, _ = client.predict("GMM: PCA + Gaussian mixture", 16, 7, api_name="/sample")
