@@ -63,3 +63,13 @@ def test_the_shipped_checkpoint_records_how_it_was_made():
     assert card["train_command"].startswith("python -m generators.train bsds-cnn-denoiser")
     assert {"val_psnr_sigma15", "val_psnr_sigma25", "val_psnr_sigma50"} <= set(card["metrics"])
     assert card["curves"]["train_mse"]
+
+
+def test_prepare_loads_the_model_a_method_needs_and_nothing_for_the_others(monkeypatch):
+    from generators.denoise import prepare
+
+    asked = []
+    monkeypatch.setattr(registry, "load", asked.append)
+    for method in ("gaussian", "cnn", "nlm", "epll"):
+        prepare(method)
+    assert asked == ["bsds-cnn-denoiser", "bsds-epll-gmm"]
