@@ -26,12 +26,13 @@ import time
 from pathlib import Path
 
 import numpy as np
+from skimage.metrics import peak_signal_noise_ratio
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generators import checkpoint, imaging, registry  # noqa: E402
-from generators.datasets import bsds  # noqa: E402
+from benchmarks.denoise_quality import crops  # noqa: E402
+from generators import checkpoint, registry  # noqa: E402
 from generators.denoise import denoise, gaussian_noise  # noqa: E402
 
 SIGMAS = (15, 25, 50)
@@ -51,17 +52,8 @@ print((after - before) / 1024)
 """
 
 
-def crops(count: int, side: int, mode: str) -> list[np.ndarray]:
-    out = []
-    for path in bsds("test")[:count]:
-        image, _ = imaging.load_image(path, mode=mode)
-        top, left = (image.shape[0] - side) // 2, (image.shape[1] - side) // 2
-        out.append(np.ascontiguousarray(image[top:top + side, left:left + side]))
-    return out
-
-
 def psnr(clean: np.ndarray, estimate: np.ndarray) -> float:
-    return float(-10 * np.log10(np.mean((np.clip(estimate, 0, 1) - clean) ** 2)))
+    return float(peak_signal_noise_ratio(clean, np.clip(estimate, 0, 1), data_range=1.0))
 
 
 def timed(function, *args, **kwargs) -> tuple[np.ndarray, float]:

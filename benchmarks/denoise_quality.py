@@ -34,10 +34,11 @@ PHOTO_METHODS = ["gaussian", "median", "polynomial", "least_squares", "tv", "nlm
 BINARY_METHODS = ["median", "tv", "logistic", "ising", "ising-gibbs"]
 
 
-def crops(count: int, side: int) -> list[np.ndarray]:
+def crops(count: int, side: int, mode: str = "gray") -> list[np.ndarray]:
+    """Centre crops, side x side, of the first ``count`` held-out BSDS test photographs ("gray" or "rgb")."""
     out = []
     for path in bsds("test")[:count]:
-        image, _ = imaging.load_image(path, mode="gray")
+        image, _ = imaging.load_image(path, mode=mode)
         top, left = (image.shape[0] - side) // 2, (image.shape[1] - side) // 2
         out.append(np.ascontiguousarray(image[top:top + side, left:left + side]))
     return out

@@ -8,29 +8,17 @@ import gradio as gr
 import numpy as np
 import pandas as pd
 
-from generators import imaging, registry
+from generators import registry
 from generators.datasets import mnist
-from ui.common import display, friendly_errors, output_image, whole_number
+from generators.denoise import check_level
+from ui.common import digit_picture, display, diverging, friendly_errors, output_image, whole_number
 
 MODEL = "mnist-dae"
-ZOOM = 8
 MAX_SEED = 2**31 - 1
-
-
-def _ink(digit: np.ndarray) -> np.ndarray:
-    """A digit (ink bright on black, as in MNIST) drawn dark on white and enlarged for the screen."""
-    return display(imaging.upscale_nearest(1.0 - digit, ZOOM))
 
 
 def _psnr(estimate: np.ndarray, clean: np.ndarray) -> float:
     return round(float(-10 * np.log10(max(float(np.mean((estimate - clean) ** 2)), 1e-10))), 2)
-
-
-def _codes_image(codes: np.ndarray) -> np.ndarray:
-    """Codes (networks, 32) as a heat strip per network: mid-gray 0, white positive, black negative."""
-    scale = max(float(np.abs(codes).max()), 1e-6)
-    rows = (0.5 + 0.5 * codes / scale).astype(np.float32)                   # (networks, 32) in [0, 1]
-    return display(imaging.upscale_nearest(rows, 20))
 
 
 @friendly_errors
@@ -38,30 +26,25 @@ def autoencode(index, sigma, seed):
     """(gallery of clean, noisy and every reconstruction, the codes as a heat map, a summary)."""
     index = whole_number(index, name="Digit", low=0, high=999)
     seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
-    try:
-        sigma = float(sigma)
-    except (TypeError, ValueError):
-        raise ValueError(f"Input noise must be a number between 0 and 1, got {sigma!r}") from None
-    if not 0.0 <= sigma <= 1.0:
-        raise ValueError(f"Input noise must be between 0 and 1 (the pixel scale), got {sigma!r}")
+    sigma = check_level(sigma, name="Input noise σ", high=1.0)
     from generators.denoise.autoencoder import noisy_digits  # torch: imported on first use, not at app start
 
     model = registry.load(MODEL)
     clean = mnist("test").images[index]
     noisy = noisy_digits(clean[None], sigma=sigma, seed=seed)
-    gallery = [(_ink(clean), "clean"), (_ink(noisy[0]), f"noisy · {_psnr(noisy[0], clean)} dB")]
+    gallery = [(digit_picture(clean), "clean"), (digit_picture(noisy[0]), f"noisy · {_psnr(noisy[0], clean)} dB")]
     codes, scores = [], []
     for level in model.levels:
         restored = model.denoise(noisy, level)[0]
         codes.append(model.encode(noisy, level)[0])
         scores.append(_psnr(restored, clean))
-        gallery.append((_ink(restored), f"σ train {level} · {scores[-1]} dB"))
+        gallery.append((digit_picture(restored), f"σ train {level} · {scores[-1]} dB"))
     best = int(np.argmax(scores))
     summary = (f"Input noise σ = {sigma:.2f} ({_psnr(noisy[0], clean)} dB). Best here: the autoencoder trained at "
                f"**σ = {model.levels[best]}** ({scores[best]} dB). Each one saw only its own noise level in "
                "training: one trained on little noise trusts stray pixels, one trained on a lot smooths the "
                "digit into a typical shape. The code rows below are the 32 numbers each network kept.")
-    return gallery, _codes_image(np.stack(codes)), summary
+    return gallery, display(diverging(np.stack(codes), 20)), summary   # one 20-px row of 32 cells per network
 
 
 def held_out_table() -> pd.DataFrame:

@@ -124,6 +124,18 @@ def display(image: np.ndarray) -> np.ndarray:
     return imaging.to_uint8(image)
 
 
+def diverging(weights: np.ndarray, zoom: int) -> np.ndarray:
+    """A small array of signed numbers (filter weights, codes) as a big image: mid-gray is 0, white positive,
+    black negative."""
+    scale = max(float(np.abs(weights).max()), 1e-12)
+    return imaging.upscale_nearest((0.5 + 0.5 * weights / scale).astype(np.float32), zoom)
+
+
+def digit_picture(digit: np.ndarray, zoom: int = 8) -> np.ndarray:
+    """A digit (ink bright on black, as in MNIST) drawn dark on white and enlarged, as uint8."""
+    return display(imaging.upscale_nearest(1.0 - digit, zoom))
+
+
 def whole_number(value, *, name: str, low: int, high: int) -> int:
     """A slider or number box value sent through the API -> int within [low, high], or a ValueError."""
     try:

@@ -12,7 +12,7 @@ import pandas as pd
 from generators import denoise as restore_lib
 from generators import imaging
 from ui import autoencoder
-from ui.common import (HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image,
+from ui.common import (HEAVY, HEAVY_LIMIT, display, diverging, examples, friendly_errors, output_image,
                        upload_image, whole_number)
 
 WORK_SIDE = 256
@@ -220,13 +220,7 @@ def learned(path, grayscale, corruption, sigma255, seed, methods):
             frames.append(pd.DataFrame({"sweep": range(len(result.energies)), "energy": result.energies,
                                         "algorithm": algorithm.upper()}))
         energies = pd.concat(frames, ignore_index=True)
-    return display(_diverging(filt)), display(_diverging(weights)), energies
-
-
-def _diverging(weights: np.ndarray, zoom: int = 24) -> np.ndarray:
-    """A small weight array as a big image: mid-gray is 0, white positive, black negative."""
-    scale = max(float(np.abs(weights).max()), 1e-12)
-    return imaging.upscale_nearest((0.5 + 0.5 * weights / scale).astype(np.float32), zoom)
+    return display(diverging(filt, 24)), display(diverging(weights, 24)), energies
 
 
 def to_editor(path, grayscale):

@@ -15,7 +15,8 @@ from PIL import Image
 from generators import imaging, registry
 from generators.datasets import mnist
 from generators.sample import masks, sketch
-from ui.common import HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image, whole_number
+from ui.common import (HEAVY, HEAVY_LIMIT, digit_picture, display, examples, friendly_errors, output_image,
+                       whole_number)
 
 # Label shown in the UI -> registry name. Every entry offers sample(n, *, seed).
 SAMPLERS = {
@@ -97,7 +98,7 @@ def read_drawing(drawing) -> tuple[np.ndarray, np.ndarray, str]:
     vae = registry.load("mnist-vae")
     chance = registry.load("mnist-lenet").class_probabilities(digit[None])[0]
     typical = registry.card("mnist-vae").get("metrics", {})
-    return (_big(digit), _big(vae.reconstruct(digit)[0]),
+    return (digit_picture(digit, BIG), digit_picture(vae.reconstruct(digit)[0], BIG),
             f"ELBO of your digit: **{elbo:.1f} nats** (held-out digits average {typical.get('test_elbo_nats', '?')}; "
             f"higher means the VAE finds it more digit-like). LeNet reads it as a **{int(chance.argmax())}** "
             f"({chance.max():.0%} sure).  \n{_elapsed(start)}")
@@ -128,11 +129,11 @@ def repair_digit(model: str, index, mask: str, seed):
     seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
     image = mnist("test").images[index]
     missing = masks.make_mask(mask, seed=seed)
-    shown = _big(np.where(missing, 0.5, image))
+    shown = digit_picture(np.where(missing, 0.5, image), BIG)
     masked_error = float(np.mean(image[missing] ** 2))
     for found in _latent().repair(registry.load(name), image, missing, seed=seed, restarts=8, steps=150):
         error = float(np.mean((found.filled[missing] - image[missing]) ** 2))
-        yield shown, _big(found.filled), (
+        yield shown, digit_picture(found.filled, BIG), (
             f"Step {found.step}: visible-pixel loss {found.visible_loss:.1f} nats · squared error on the hidden "
             f"pixels {error:.4f} (hidden pixels left black: {masked_error:.4f}) · {found.elapsed:.1f} s")
 
@@ -189,14 +190,11 @@ def _sheet(digits: np.ndarray) -> np.ndarray:
     return display(imaging.upscale_nearest(imaging.grid(1.0 - digits, columns=columns, background=0.85), ZOOM))
 
 
-def _big(digit: np.ndarray) -> np.ndarray:
-    return display(imaging.upscale_nearest(1.0 - digit, BIG))
-
 
 def _strip_and_animation(frames: np.ndarray) -> tuple[np.ndarray, str]:
     """A strip of the frames (PNG) and a looping GIF that plays them forth and back."""
     strip = display(imaging.upscale_nearest(imaging.grid(1.0 - frames, columns=len(frames), background=0.85), 4))
-    pictures = [Image.fromarray(display(imaging.upscale_nearest(1.0 - frame, BIG))) for frame in frames]
+    pictures = [Image.fromarray(digit_picture(frame, BIG)) for frame in frames]
     loop = pictures + pictures[-2:0:-1]
     with tempfile.NamedTemporaryFile(suffix=".gif", delete=False) as stream:
         loop[0].save(stream, format="GIF", save_all=True, append_images=loop[1:], duration=FRAME_MS, loop=0)

@@ -137,13 +137,13 @@ class CNNDenoiser(nn.Module):
         return model.to(device).eval()
 
     def _tiles(self, run, stack: np.ndarray, tile: int) -> np.ndarray:
-        """run: (1, C, h, w) tensor -> (1, C', h, w) tensor, applied to ``stack`` (C, H, W) tile by tile.
+        """run: (1, C, h, w) tensor -> (1, C, h, w) tensor, applied to ``stack`` (C, H, W) tile by tile.
 
         Each tile gets a margin that covers the receptive field, reflected at the image border and rounded
         up to a multiple of the unshuffle factor, so its centre equals the whole-image result: no seams."""
         _, height, width = stack.shape
         margin, s = self.margin, self.config.scale
-        out = None
+        out = np.empty(stack.shape, dtype=np.float32)
         for top in range(0, height, tile):
             for left in range(0, width, tile):
                 bottom, right = min(top + tile, height), min(left + tile, width)
@@ -155,9 +155,7 @@ class CNNDenoiser(nn.Module):
                        (left - l0 < margin) * margin, (l1 - right < margin) * margin + pad_right)
                 padded = np.pad(crop, ((0, 0), (pad[0], pad[1]), (pad[2], pad[3])), mode="symmetric")
                 x = torch.from_numpy(np.ascontiguousarray(padded, dtype=np.float32)).to(self.device)[None]
-                y = run(x)[0].cpu().numpy()                                         # (C', h, w)
-                if out is None:
-                    out = np.empty((y.shape[0], height, width), dtype=np.float32)
+                y = run(x)[0].cpu().numpy()                                         # (C, h, w)
                 r0, c0 = pad[0] + top - t0, pad[2] + left - l0
                 out[:, top:bottom, left:right] = y[:, r0:r0 + bottom - top, c0:c0 + right - left]
         return out

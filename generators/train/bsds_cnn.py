@@ -19,6 +19,7 @@ import time
 
 import numpy as np
 import torch
+from skimage.metrics import peak_signal_noise_ratio
 from tqdm import tqdm
 
 from generators import checkpoint, imaging
@@ -58,35 +59,24 @@ def train(args) -> dict:
     keep = 1 if args.dry_run else VALIDATION
     train_photos, validation = photos[:-keep], _validation_set(photos[-keep:], 32 if args.dry_run else VAL_CROP)
     net = CNNDenoiser(CNNConfig(depth=args.depth, width=args.width))
-    return fit(args, net, NAME, generator, loss_key="train_mse", metric_prefix="val_psnr_sigma",
-               step=lambda net, optimizer, rng: _step(net, optimizer, train_photos, args, rng, generator),
-               validate=lambda ema: _validate(ema, validation),
-               save=lambda ema, progress, metrics: _save(args, ema, progress, metrics, len(train_photos)))
-
-
-def fit(args, net, name: str, generator, *, loss_key: str, metric_prefix: str, step, validate, save) -> dict:
-    """The loop both CNN trainers share: warm-up + cosine learning rate, Adam, an EMA of the weights, loss
-    and validation curves, and every --eval-every steps a validation, a resumable state in runs/ and a
-    checkpoint of the EMA weights. ``step(net, optimizer, rng) -> loss``, ``validate(ema) -> {sigma: psnr}``,
-    ``save(ema, progress, metrics)``."""
     ema = copy.deepcopy(net)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
     modules, optimizers = {"net": net, "ema": ema}, {"adam": optimizer}
     progress = {"step": 0, "cpu_seconds": 0.0,
-                "curves": {"step": [], loss_key: [], "eval_step": [], **{f"val_psnr_{s}": [] for s in VAL_SIGMAS}}}
-    states = state_dir(args, name)
+                "curves": {"step": [], "train_mse": [], "eval_step": [], **{f"val_psnr_{s}": [] for s in VAL_SIGMAS}}}
+    states = state_dir(args, NAME)
     if args.resume:
-        progress = load_state(states, name, modules, optimizers)
+        progress = load_state(states, NAME, modules, optimizers)
     rng = np.random.default_rng([args.seed, progress["step"]])
     window: list[float] = []
     started = time.process_time()
-    bar = tqdm(range(progress["step"], args.steps), desc=name, unit="step", initial=progress["step"],
+    bar = tqdm(range(progress["step"], args.steps), desc=NAME, unit="step", initial=progress["step"],
                total=args.steps)
     metrics: dict = {}
     for index in bar:
         for group in optimizer.param_groups:
             group["lr"] = _learning_rate(index, args)
-        window.append(step(net, optimizer, rng))
+        window.append(_step(net, optimizer, train_photos, args, rng, generator))
         # EMA of the weights (Polyak averaging): theta_ema <- d theta_ema + (1 - d) theta.
         with torch.no_grad():
             for average, current in zip(ema.parameters(), net.parameters()):
@@ -94,18 +84,18 @@ def fit(args, net, name: str, generator, *, loss_key: str, metric_prefix: str, s
         done = index + 1
         progress["step"] = done
         if done % 50 == 0 or done == args.steps:
-            _append(progress["curves"], step=done, **{loss_key: float(np.mean(window))})
+            _append(progress["curves"], step=done, train_mse=float(np.mean(window)))
             bar.set_postfix(loss=f"{np.mean(window):.2e}", lr=f"{_learning_rate(index, args):.1e}")
             window = []
         if done % args.eval_every == 0 or done == args.steps:
             progress["cpu_seconds"] += time.process_time() - started
             started = time.process_time()
-            scores = validate(ema)
+            scores = _validate(ema, validation)
             _append(progress["curves"], eval_step=done, **{f"val_psnr_{s}": scores[s] for s in VAL_SIGMAS})
-            save_state(states, name, modules, optimizers, progress)
-            metrics = {f"{metric_prefix}{s}": scores[s] for s in VAL_SIGMAS}
+            save_state(states, NAME, modules, optimizers, progress)
+            metrics = {f"val_psnr_sigma{s}": scores[s] for s in VAL_SIGMAS}
             metrics.update(steps=done, train_cpu_minutes=round(progress["cpu_seconds"] / 60, 1))
-            save(ema, progress, metrics)
+            _save(args, ema, progress, metrics, len(train_photos))
             bar.write(f"step {done}: validation PSNR " + ", ".join(f"σ={s} {scores[s]:.2f}" for s in VAL_SIGMAS))
     return metrics
 
@@ -164,7 +154,7 @@ def _validate(net, validation) -> dict[int, float]:
     psnr: dict[int, list[float]] = {}
     for sigma, clean, noisy in validation:
         restored = np.clip(net.restore(noisy, sigma / 255), 0, 1)
-        psnr.setdefault(sigma, []).append(-10 * math.log10(float(np.mean((restored - clean) ** 2))))
+        psnr.setdefault(sigma, []).append(peak_signal_noise_ratio(clean, restored, data_range=1.0))
     return {sigma: round(float(np.mean(values)), 3) for sigma, values in psnr.items()}
 
 
