@@ -7,7 +7,8 @@ Images: the first --images of the 40 held-out BSDS test photographs (generators.
 network trained on none of them), centre crops of --side x --side, gray (PIL luminance) and, for the colour
 table, RGB. Unclipped Gaussian noise of sigma 15, 25 and 50 (0-255 scale), seeded per image. PSNR (data
 range 1) after clipping to [0, 1], mean over the images. CPU seconds are time.process_time() per image (all
-threads of this process), with torch on one thread. BM3D is `bm3d.bm3d` (gray) and `bm3d.bm3d_rgb` (colour,
+threads of this process), with torch on one thread, and the CNN in bfloat16 where the CPU has it natively
+(what the app does; see generators.denoise.cnn). BM3D is `bm3d.bm3d` (gray) and `bm3d.bm3d_rgb` (colour,
 CBM3D: its opponent-space grouping), told the true sigma.
 
 Memory: a child process denoises a 2048x2048 gray and a 2048x2048 colour image in tiles and reports how much
@@ -52,6 +53,12 @@ print((after - before) / 1024)
 """
 
 
+def precision() -> str:
+    from generators.denoise.cnn import fast_bf16
+
+    return "bfloat16 autocast (this CPU has native bf16)" if fast_bf16("cpu") else "float32"
+
+
 def psnr(clean: np.ndarray, estimate: np.ndarray) -> float:
     return float(peak_signal_noise_ratio(clean, np.clip(estimate, 0, 1), data_range=1.0))
 
@@ -70,7 +77,8 @@ def bm3d_estimate(noisy: np.ndarray, sigma: float) -> np.ndarray:
     return bm3d.bm3d(noisy.astype(np.float64), sigma_psd=sigma)
 
 
-VARIANTS = {"cnn": {}, "cnn x8": {"ensemble": True}}  # plain, and with the 8-fold geometric self-ensemble
+# Plain, and with the 4-fold (rotations) and 8-fold (rotations and flips) geometric self-ensembles.
+VARIANTS = {"cnn": {}, "cnn x4": {"ensemble": 4}, "cnn x8": {"ensemble": 8}}
 
 
 def compare(images: list[np.ndarray]) -> dict:
@@ -131,7 +139,7 @@ def main() -> None:
     memory = {"gray": memory_mb((2048, 2048)), "colour": memory_mb((2048, 2048, 3))}
     seams = seam_error()
     print(f"\n{args.images} held-out BSDS test photographs, gray, {args.side}x{args.side} centre crops; "
-          "1 torch thread; CPU seconds per image\n")
+          f"1 torch thread; CPU seconds per image; CNN in {precision()}\n")
     print(table(gray, "gray"))
     if colour:
         print(f"\n{args.colour_images} of the same photographs in colour (BM3D: CBM3D, bm3d.bm3d_rgb)\n")
@@ -153,6 +161,7 @@ def write_metrics(gray: dict, colour: dict, memory: dict, seams: float, args) ->
                 for method, value in row.items()}
     card["metrics"]["benchmark"] = {
         "script": "python benchmarks/cnn_denoiser.py --write-metrics",
+        "precision": precision(),
         "images": f"first {args.images} (colour: {args.colour_images}) bsds('test') photographs, "
                   f"{args.side}px centre crops",
         **figures,

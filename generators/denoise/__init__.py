@@ -50,7 +50,7 @@ def _epll(image, sigma, *, known=None, progress=None, time_limit=None, prior=Non
     return out[0] if image.ndim == 2 else np.stack(out, axis=2)
 
 
-def _cnn(image, sigma, *, ensemble=False, model=None):
+def _cnn(image, sigma, *, ensemble=1, model=None):
     from generators import registry
 
     model = registry.load(CNN_MODEL) if model is None else model

@@ -39,6 +39,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--patch", type=int, default=64, help="side of the square training patches")
     parser.add_argument("--lr", type=float, default=6e-4, help="peak learning rate (Adam)")
     parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--restart", type=int, default=0,
+                        help="step at which the schedule restarts (warm-up, then cosine to --steps): continue a "
+                             "finished run with --resume --restart <its steps> --steps <more>")
+    parser.add_argument("--bf16", action="store_true",
+                        help="bfloat16 autocast for the training forward/backward (about 2x faster on CPUs with "
+                             "AVX512-BF16); weights, Adam, EMA and validation stay float32")
     parser.add_argument("--depth", type=int, default=CNNConfig.depth)
     parser.add_argument("--width", type=int, default=CNNConfig.width)
     parser.add_argument("--loss", choices=["mse", "balanced"], default="balanced",
@@ -62,14 +68,17 @@ def train(args) -> dict:
     ema = copy.deepcopy(net)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
     modules, optimizers = {"net": net, "ema": ema}, {"adam": optimizer}
-    progress = {"step": 0, "cpu_seconds": 0.0,
+    progress = {"step": 0, "cpu_seconds": 0.0, "wall_seconds": 0.0,
                 "curves": {"step": [], "train_mse": [], "eval_step": [], **{f"val_psnr_{s}": [] for s in VAL_SIGMAS}}}
     states = state_dir(args, NAME)
     if args.resume:
         progress = load_state(states, NAME, modules, optimizers)
+    if not 0 <= args.restart <= progress["step"]:
+        raise ValueError(f"--restart {args.restart}: the run is at step {progress['step']}; a warm restart starts "
+                         "at or before the step a --resume continues from")
     rng = np.random.default_rng([args.seed, progress["step"]])
     window: list[float] = []
-    started = time.process_time()
+    started, wall = time.process_time(), time.perf_counter()
     bar = tqdm(range(progress["step"], args.steps), desc=NAME, unit="step", initial=progress["step"],
                total=args.steps)
     metrics: dict = {}
@@ -89,22 +98,26 @@ def train(args) -> dict:
             window = []
         if done % args.eval_every == 0 or done == args.steps:
             progress["cpu_seconds"] += time.process_time() - started
-            started = time.process_time()
+            progress["wall_seconds"] = progress.get("wall_seconds", 0.0) + time.perf_counter() - wall
+            started, wall = time.process_time(), time.perf_counter()
             scores = _validate(ema, validation)
             _append(progress["curves"], eval_step=done, **{f"val_psnr_{s}": scores[s] for s in VAL_SIGMAS})
             save_state(states, NAME, modules, optimizers, progress)
             metrics = {f"val_psnr_sigma{s}": scores[s] for s in VAL_SIGMAS}
-            metrics.update(steps=done, train_cpu_minutes=round(progress["cpu_seconds"] / 60, 1))
+            metrics.update(steps=done, train_cpu_minutes=round(progress["cpu_seconds"] / 60, 1),
+                           train_wall_minutes=round(progress["wall_seconds"] / 60, 1))
             _save(args, ema, progress, metrics, len(train_photos))
             bar.write(f"step {done}: validation PSNR " + ", ".join(f"σ={s} {scores[s]:.2f}" for s in VAL_SIGMAS))
     return metrics
 
 
 def _learning_rate(step: int, args) -> float:
-    """Linear warm-up, then cosine decay to 1 % of the peak (Loshchilov & Hutter 2017)."""
+    """Linear warm-up, then cosine decay to 1 % of the peak (Loshchilov & Hutter 2017); with --restart R the
+    same shape runs again from step R (a warm restart, SGDR)."""
+    step -= args.restart
     if step < args.warmup:
         return args.lr * (step + 1) / args.warmup
-    t = (step - args.warmup) / max(args.steps - args.warmup, 1)
+    t = (step - args.warmup) / max(args.steps - args.restart - args.warmup, 1)
     return args.lr * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
 
 
@@ -114,7 +127,9 @@ def _step(net, optimizer, photos, args, rng, generator) -> float:
     sigma = torch.rand(args.batch, generator=generator) * SIGMA_MAX                 # (B,)
     noisy = clean + sigma.view(-1, 1, 1, 1) * torch.randn(clean.shape, generator=generator)
     # DnCNN's loss: l(theta) = 1/(2N) sum ||R(y_i; theta) - (y_i - x_i)||^2, here as x_hat = y - R(y).
-    error = ((net(noisy, sigma) - clean) ** 2).mean(dim=(1, 2, 3))                 # (B,) per-patch MSE
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+        restored = net(noisy, sigma)
+    error = ((restored.float() - clean) ** 2).mean(dim=(1, 2, 3))                  # (B,) per-patch MSE
     if args.loss == "balanced":
         # A patch's error grows with its sigma, so plain MSE spends the network on the noisiest patches. PSNR
         # counts relative error (d PSNR ~ -d MSE / MSE), and MSE grows roughly like sigma: weight w_i =
@@ -168,7 +183,8 @@ def _save(args, ema, progress, metrics, photos: int) -> None:
                  "bsds('test') never used"),
         "training": {"steps_target": args.steps, "batch": args.batch, "patch": args.patch, "lr": args.lr,
                      "loss": args.loss,
-                     "warmup": args.warmup, "schedule": "cosine to 1% of peak", "ema_decay": args.ema,
+                     "warmup": args.warmup, "schedule": "cosine to 1% of peak",
+                     "restart": args.restart, "bf16": args.bf16, "ema_decay": args.ema,
                      "grad_clip": 1.0, "seed": args.seed, "threads": args.threads},
         "curves": progress["curves"],
         "metrics": metrics,
