@@ -57,13 +57,8 @@ def add_arguments(parser) -> None:
 
 def train(args) -> dict:
     generator = start(args)
-    files = bsds("train")
     if args.dry_run:
-        files, args.steps, args.eval_every, args.patch, args.batch = files[:2] + files[-1:], 2, 1, 16, 2
-        args.depth, args.width = 4, 8
-    photos = [imaging.load_image(path, mode="gray")[0] for path in files]
-    keep = 1 if args.dry_run else VALIDATION
-    train_photos, validation = photos[:-keep], _validation_set(photos[-keep:], 32 if args.dry_run else VAL_CROP)
+        args.steps, args.eval_every, args.patch, args.batch, args.depth, args.width = 2, 1, 16, 2, 4, 8
     net = CNNDenoiser(CNNConfig(depth=args.depth, width=args.width))
     ema = copy.deepcopy(net)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
@@ -76,6 +71,12 @@ def train(args) -> dict:
     if not 0 <= args.restart <= progress["step"]:
         raise ValueError(f"--restart {args.restart}: the run is at step {progress['step']}; a warm restart starts "
                          "at or before the step a --resume continues from")
+    files = bsds("train")
+    if args.dry_run:
+        files = files[:2] + files[-1:]
+    photos = [imaging.load_image(path, mode="gray")[0] for path in files]
+    keep = 1 if args.dry_run else VALIDATION
+    train_photos, validation = photos[:-keep], _validation_set(photos[-keep:], 32 if args.dry_run else VAL_CROP)
     rng = np.random.default_rng([args.seed, progress["step"]])
     window: list[float] = []
     started, wall = time.process_time(), time.perf_counter()
