@@ -81,7 +81,9 @@ def _level_map(sigma: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     return sigma.view(-1, 1, 1, 1).expand(-1, 1, *like.shape[-2:]).to(like.dtype)
 
 
-ENSEMBLES = (1, 2, 4, 8)
+# The flips and rotations (flip left-right first?, quarter turns) each ensemble size averages over.
+ENSEMBLES = {1: [(False, 0)], 2: [(False, 0), (False, 2)], 4: [(False, turns) for turns in range(4)],
+             8: [(flip, turns) for flip in (False, True) for turns in range(4)]}
 
 
 def fast_bf16(device: str) -> bool:
@@ -95,12 +97,11 @@ def fast_bf16(device: str) -> bool:
 
 
 def _dihedral_mean(function, stack: np.ndarray, count: int = 8) -> np.ndarray:
-    """Geometric self-ensemble (Timofte, Rothe & Van Gool 2016): x_hat = 1/|G| sum_g g^-1(f(g(y))) over the first
-    ``count`` of the 8 flips and rotations g of the square (2: two half-turns, 4: the four rotations, 8: all);
+    """Geometric self-ensemble (Timofte, Rothe & Van Gool 2016): x_hat = 1/|G| sum_g g^-1(f(g(y))) over the
+    ``count`` flips and rotations g of ENSEMBLES (2: two half-turns, 4: the four rotations, 8: all);
     ``function`` maps (C, H, W) -> (C', H, W)."""
     total = None
-    transforms = [(flip, turns) for flip in (False, True) for turns in range(4)]
-    for flip, turns in transforms[:count] if count != 2 else [(False, 0), (False, 2)]:
+    for flip, turns in ENSEMBLES[count]:
         view = stack[:, :, ::-1] if flip else stack
         out = np.rot90(function(np.ascontiguousarray(np.rot90(view, turns, axes=(1, 2)))), -turns, axes=(1, 2))
         out = out[:, :, ::-1] if flip else out
@@ -134,7 +135,7 @@ class CNNDenoiser(nn.Module):
         more for that many times the work. ``bf16``: bfloat16 autocast (None: where it is fast, fast_bf16)."""
         count = 8 if ensemble is True else 1 if ensemble is False else ensemble
         if count not in ENSEMBLES:
-            raise ValueError(f"ensemble must be one of {ENSEMBLES} (or True for 8), got {ensemble!r}")
+            raise ValueError(f"ensemble must be one of {tuple(ENSEMBLES)} (or True for 8), got {ensemble!r}")
         device = self.device
         autocast = torch.autocast(device.split(":")[0], dtype=torch.bfloat16,
                                   enabled=fast_bf16(device) if bf16 is None else bool(bf16))
