@@ -97,8 +97,9 @@ class VAE(TorchDigitModel):
         return model.to(device).eval()
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """Everything the checkpoint holds: the network weights and the fitted code mixture."""
-        weights = {key: value.detach().cpu().numpy() for key, value in self.state_dict().items()}
+        """Everything the checkpoint holds: the network weights, stored as float16 (half the file; loaded back
+        into the float32 model), and the fitted code mixture in float64."""
+        weights = {key: value.detach().cpu().numpy().astype(np.float16) for key, value in self.state_dict().items()}
         return {**weights, **{CODE_PRIOR + key: value for key, value in self.code_prior.items()}}
 
     def fit_code_prior(self, images: np.ndarray, *, components: int, seed: int = 0, draws: int = 4) -> float:
@@ -110,9 +111,7 @@ class VAE(TorchDigitModel):
         generator = torch.Generator(device=self.device).manual_seed(seed)
         with torch.inference_mode():
             mean, log_var = self.posterior(x)
-            codes = torch.cat([mean + torch.exp(0.5 * log_var) * torch.randn(mean.shape, generator=generator,
-                                                                             device=mean.device)
-                               for _ in range(draws)]).double().cpu().numpy()
+            codes = torch.cat([_draw(mean, log_var, generator) for _ in range(draws)]).double().cpu().numpy()
         mixture = GaussianMixture(components, covariance_type="full", reg_covar=1e-4, random_state=seed).fit(codes)
         self.code_prior = {"weights": mixture.weights_, "means": mixture.means_,
                            "cholesky": np.linalg.cholesky(mixture.covariances_)}
@@ -143,9 +142,7 @@ class VAE(TorchDigitModel):
         return self._terms(x, *self.posterior(x), generator, "learned" if self.config.prior_components else "normal")
 
     def _terms(self, x, mean, log_var, generator, prior: str = "normal") -> tuple[torch.Tensor, torch.Tensor]:
-        # Reparameterisation trick (Kingma & Welling 2014, eq. 10): z = mu + sigma * eps, eps ~ N(0, I).
-        eps = torch.randn(mean.shape, generator=generator, device=mean.device)
-        z = mean + torch.exp(0.5 * log_var) * eps
+        z = _draw(mean, log_var, generator)
         # -log p(x | z) = -sum_i x_i log p_i + (1 - x_i) log(1 - p_i), with p = sigmoid(logits).
         reconstruction = F.binary_cross_entropy_with_logits(self.logits(z), x, reduction="none").flatten(1).sum(1)
         if prior == "normal":
@@ -239,3 +236,8 @@ class VAE(TorchDigitModel):
     def _tensor(self, digits: np.ndarray) -> torch.Tensor:
         return torch.from_numpy(digits[:, None]).to(self.device)
 
+
+def _draw(mean: torch.Tensor, log_var: torch.Tensor, generator) -> torch.Tensor:
+    """z ~ N(mean, diag exp(log_var)) by the reparameterisation trick (Kingma & Welling 2014, eq. 10):
+    z = mu + sigma * eps, eps ~ N(0, I), differentiable in mu and log sigma^2."""
+    return mean + torch.exp(0.5 * log_var) * torch.randn(mean.shape, generator=generator, device=mean.device)
