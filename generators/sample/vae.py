@@ -42,8 +42,8 @@ from generators.sample.digits import TorchDigitModel, as_digits, count
 from generators.sample.gmm import draw_mixture
 
 CODE_PRIOR = "code_prior."
-REFINE_STEPS = 100      # Adam steps on each digit's q(z | x) before its ELBO is taken (0: the encoder's q)
-REFINE_LR = 0.02
+REFINE_STEPS = 500      # Adam steps on each digit's q(z | x) before its ELBO is taken (0: the encoder's q)
+REFINE_LR = 0.01        # (100 steps at 0.02: 0.66 nats less on the held-out digits, in a fifth of the time)
 
 
 @dataclass(frozen=True)
