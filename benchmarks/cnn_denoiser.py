@@ -9,12 +9,14 @@ table, RGB. Unclipped Gaussian noise of sigma 15, 25 and 50 (0-255 scale), seede
 range 1) after clipping to [0, 1], mean over the images. CPU seconds are time.process_time() per image (all
 threads of this process), with torch on one thread, and the CNN in bfloat16 where the CPU has it natively
 (what the app does; see generators.denoise.cnn). BM3D is `bm3d.bm3d` (gray) and `bm3d.bm3d_rgb` (colour,
-CBM3D: its opponent-space grouping), told the true sigma.
+CBM3D: its opponent-space grouping), told the true sigma. Colour: method "cnn" is the colour network
+(bsds-cnn-colour); "per-plane x4" is the gray network run on each opponent plane, for comparison.
 
 Memory: a child process denoises a 2048x2048 gray and a 2048x2048 colour image in tiles and reports how much
 its peak resident memory rose above what the loaded model already used. Seams: the tiled result of a 600x600
 image against the same network run on it in one piece.
---write-metrics stores the figures in checkpoints/bsds-cnn-denoiser.json (and refreshes the manifest).
+--write-metrics stores the gray figures in checkpoints/bsds-cnn-denoiser.json and the colour ones in
+checkpoints/bsds-cnn-colour.json (and refreshes the manifest).
 """
 
 from __future__ import annotations
@@ -38,12 +40,13 @@ from generators.denoise import denoise, gaussian_noise  # noqa: E402
 
 SIGMAS = (15, 25, 50)
 MODEL = "bsds-cnn-denoiser"
+COLOUR_MODEL = "bsds-cnn-colour"
 MEMORY_CHILD = """
 import resource, sys, numpy as np, torch
 sys.path.insert(0, {root!r})
 torch.set_num_threads(1)
 from generators import registry
-model = registry.load("bsds-cnn-denoiser")
+model = registry.load({name!r})
 model.restore(np.zeros((300, 300), np.float32), 0.1)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 image = np.random.default_rng(0).random({shape}, dtype=np.float32)
@@ -81,7 +84,7 @@ def bm3d_estimate(noisy: np.ndarray, sigma: float) -> np.ndarray:
 VARIANTS = {"cnn": {}, "cnn x4": {"ensemble": 4}, "cnn x8": {"ensemble": 8}}
 
 
-def compare(images: list[np.ndarray]) -> dict:
+def compare(images: list[np.ndarray], variants: dict) -> dict:
     """{sigma: {method: (psnr, cpu s)}} for BM3D and each CNN variant, means over the images."""
     results = {}
     for sigma255 in SIGMAS:
@@ -90,7 +93,7 @@ def compare(images: list[np.ndarray]) -> dict:
             noisy = gaussian_noise(clean, sigma=sigma255 / 255, seed=index)
             estimate, seconds = timed(bm3d_estimate, noisy, sigma255 / 255)
             rows.setdefault("bm3d", []).append((psnr(clean, estimate), seconds))
-            for label, options in VARIANTS.items():
+            for label, options in variants.items():
                 estimate, seconds = timed(denoise, noisy, method="cnn", sigma=sigma255 / 255, **options)
                 rows.setdefault(label, []).append((psnr(clean, estimate), seconds))
             print(f"sigma {sigma255}: image {index + 1}/{len(images)}", file=sys.stderr, flush=True)
@@ -99,27 +102,28 @@ def compare(images: list[np.ndarray]) -> dict:
 
 
 def table(results: dict, title: str) -> str:
-    lines = [f"| {title} | BM3D PSNR | " + " | ".join(f"{v} PSNR | {v} − BM3D (dB)" for v in VARIANTS)
-             + " | BM3D CPU s | " + " | ".join(f"{v} CPU s (ratio)" for v in VARIANTS) + " |",
-             "|---|" + "---:|" * (2 + 3 * len(VARIANTS))]
+    variants = [label for label in next(iter(results.values())) if label != "bm3d"]
+    lines = [f"| {title} | BM3D PSNR | " + " | ".join(f"{v} PSNR | {v} − BM3D (dB)" for v in variants)
+             + " | BM3D CPU s | " + " | ".join(f"{v} CPU s (ratio)" for v in variants) + " |",
+             "|---|" + "---:|" * (2 + 3 * len(variants))]
     for sigma255, row in results.items():
         reference, reference_s = row["bm3d"]
-        cells = [f"{row[v][0]:.2f} | {row[v][0] - reference:+.2f}" for v in VARIANTS]
-        times = [f"{row[v][1]:.3f} ({row[v][1] / reference_s:.3f})" for v in VARIANTS]
+        cells = [f"{row[v][0]:.2f} | {row[v][0] - reference:+.2f}" for v in variants]
+        times = [f"{row[v][1]:.3f} ({row[v][1] / reference_s:.3f})" for v in variants]
         lines.append(f"| σ={sigma255} | {reference:.2f} | " + " | ".join(cells) + f" | {reference_s:.2f} | "
                      + " | ".join(times) + " |")
     return "\n".join(lines)
 
 
 def memory_mb(shape: tuple[int, ...]) -> float:
-    child = MEMORY_CHILD.format(root=str(ROOT), shape=shape)
+    child = MEMORY_CHILD.format(root=str(ROOT), shape=shape, name=COLOUR_MODEL if len(shape) == 3 else MODEL)
     done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True)
     return float(done.stdout.strip().splitlines()[-1])
 
 
-def seam_error() -> float:
-    model = registry.load(MODEL)
-    image = gaussian_noise(crops(1, 320, "gray")[0].repeat(2, 0).repeat(2, 1)[:600, :600], sigma=25 / 255, seed=0)
+def seam_error(mode: str = "gray") -> float:
+    model = registry.load(MODEL if mode == "gray" else COLOUR_MODEL)
+    image = gaussian_noise(crops(1, 320, mode)[0].repeat(2, 0).repeat(2, 1)[:600, :600], sigma=25 / 255, seed=0)
     return float(np.abs(model.restore(image, 25 / 255) - model.restore(image, 25 / 255, tile=4096)).max())
 
 
@@ -133,43 +137,53 @@ def main() -> None:
     parser.add_argument("--write-metrics", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    registry.load(MODEL)
-    gray = compare(crops(args.images, args.side, "gray"))
-    colour = compare(crops(args.colour_images, args.side, "rgb")) if args.colour_images else {}
+    gray_net = registry.load(MODEL)
+    registry.load(COLOUR_MODEL)
+    gray = compare(crops(args.images, args.side, "gray"), VARIANTS) if args.images else {}
+    # Colour: method "cnn" is the colour network; the gray network run on each opponent plane for comparison.
+    colour_variants = {**VARIANTS, "per-plane x4": {"ensemble": 4, "model": gray_net}}
+    colour = compare(crops(args.colour_images, args.side, "rgb"), colour_variants) if args.colour_images else {}
     memory = {"gray": memory_mb((2048, 2048)), "colour": memory_mb((2048, 2048, 3))}
     seams = seam_error()
+    memory["colour_seams"] = seam_error("rgb")
     print(f"\n{args.images} held-out BSDS test photographs, gray, {args.side}x{args.side} centre crops; "
           f"1 torch thread; CPU seconds per image; CNN in {precision()}\n")
-    print(table(gray, "gray"))
+    if gray:
+        print(table(gray, "gray"))
     if colour:
-        print(f"\n{args.colour_images} of the same photographs in colour (BM3D: CBM3D, bm3d.bm3d_rgb)\n")
+        print(f"\n{args.colour_images} of the same photographs in colour (BM3D: CBM3D, bm3d.bm3d_rgb; cnn: the colour "
+              f"network {COLOUR_MODEL}; per-plane: the gray network on each opponent plane)\n")
         print(table(colour, "colour"))
     print(f"\nPeak memory added while denoising 2048x2048: gray {memory['gray']:.0f} MB, colour "
-          f"{memory['colour']:.0f} MB (tiles of 256 px). Largest difference tiled vs whole, 600x600: {seams:.2e}")
+          f"{memory['colour']:.0f} MB (tiles of 256 px). Largest difference tiled vs whole, 600x600: gray "
+          f"{seams:.2e}, colour {memory['colour_seams']:.2e}")
     if args.write_metrics:
         write_metrics(gray, colour, memory, seams, args)
 
 
 def write_metrics(gray: dict, colour: dict, memory: dict, seams: float, args) -> None:
-    path = registry.CHECKPOINT_DIR / f"{MODEL}.json"
-    card = json.loads(path.read_text())
-    figures = {}
-    for label, results in (("gray", gray), ("colour", colour)):
-        for sigma255, row in results.items():
-            figures[f"{label}_sigma{sigma255}"] = {
-                method.replace(" ", "_"): {"psnr": round(value[0], 2), "cpu_s": round(value[1], 3)}
-                for method, value in row.items()}
-    card["metrics"]["benchmark"] = {
-        "script": "python benchmarks/cnn_denoiser.py --write-metrics",
-        "precision": precision(),
-        "images": f"first {args.images} (colour: {args.colour_images}) bsds('test') photographs, "
-                  f"{args.side}px centre crops",
-        **figures,
-        "peak_memory_mb_2048x2048": {key: round(value) for key, value in memory.items()},
-        "tiled_vs_whole_max_abs_difference": seams,
-    }
-    path.write_text(json.dumps(card, indent=2) + "\n")
-    checkpoint.update_manifest(registry.CHECKPOINT_DIR, [path])
+    """Gray figures into the gray network's card, colour ones into the colour network's."""
+    paths = []
+    for name, label, results, memory_key in ((MODEL, "gray", gray, "gray"), (COLOUR_MODEL, "colour", colour, "colour")):
+        if not results:
+            continue
+        path = registry.CHECKPOINT_DIR / f"{name}.json"
+        card = json.loads(path.read_text())
+        figures = {f"{label}_sigma{sigma255}": {
+            method.replace(" ", "_"): {"psnr": round(value[0], 2), "cpu_s": round(value[1], 3)}
+            for method, value in row.items()} for sigma255, row in results.items()}
+        count = args.images if label == "gray" else args.colour_images
+        card["metrics"]["benchmark"] = {
+            "script": "python benchmarks/cnn_denoiser.py --write-metrics",
+            "precision": precision(),
+            "images": f"first {count} bsds('test') photographs ({label}), {args.side}px centre crops",
+            **figures,
+            "peak_memory_mb_2048x2048": round(memory[memory_key]),
+            "tiled_vs_whole_max_abs_difference": seams if label == "gray" else memory["colour_seams"],
+        }
+        path.write_text(json.dumps(card, indent=2) + "\n")
+        paths.append(path)
+    checkpoint.update_manifest(registry.CHECKPOINT_DIR, paths)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,18 @@ MODELS: dict[str, ModelSpec] = {
             paper="Zhang, Zuo & Zhang 2018 (FFDNet); Zhang et al. 2017 (DnCNN)",
         ),
         ModelSpec(
+            name="bsds-cnn-colour",
+            kind="the CNN denoiser for colour: gray network on the luminance, luminance-guided chroma network",
+            summary="Denoises colour photographs: the luminance with the gray CNN, then each chroma plane with "
+                    "a network that also sees the denoised luminance (CBM3D's idea, learned).",
+            builder="generators.denoise.cnn:ColourDenoiser.from_checkpoint",
+            train_command="python -m generators.train bsds-cnn-colour",
+            data="BSDS400: random 64x64 colour patches of the same 352 train photographs (8 validate); "
+                 "the 40 test photographs are never trained on",
+            licence="BSDS: free for research and education (Arbelaez et al. 2011); weights: MIT, this project",
+            paper="Dabov et al. 2007 (CBM3D's luminance-guided chroma); Zhang, Zuo & Zhang 2018 (FFDNet)",
+        ),
+        ModelSpec(
             name="mnist-dae",
             kind="convolutional denoising autoencoders, one per training noise level",
             summary="Squeeze a noisy digit into a 32-number code and rebuild it clean; shows what the "

@@ -67,8 +67,9 @@ EXPLAIN = {
     "cnn": ("A 15-layer convolutional network learned from noisy/clean patches of 352 photographs to "
             "predict the noise, given σ as an extra input; it works on four half-resolution sub-images "
             "(cheaper, wider view) and subtracts its estimate. Colour: in an opponent colour space the "
-            "luminance (R+G+B)/3 has a third of the noise variance; the same network cleans it and then "
-            "each chroma channel.",
+            "luminance (R+G+B)/3 has a third of the noise variance; a copy of the network tuned on colour "
+            "cleans it, then a second network cleans each chroma channel while looking at the cleaned "
+            "luminance, since colour edges sit where brightness edges are (CBM3D's idea, learned).",
             "x̂ = y − shuffle(f_θ(unshuffle(y), σ)),  θ = argmin E‖x̂ − x‖²",
             "Zhang, Zuo & Zhang 2018 (FFDNet); Zhang et al. 2017 (DnCNN)"),
     "biharmonic": ("Inpainting baseline: fill the holes with the smoothest surface that meets the known pixels.",

@@ -21,6 +21,7 @@ from generators.denoise.ising import IsingResult, ising
 
 EPLL_MODEL = "bsds-epll-gmm"
 CNN_MODEL = "bsds-cnn-denoiser"
+CNN_COLOUR_MODEL = "bsds-cnn-colour"     # colour images: the gray network plus a luminance-guided chroma network
 
 
 def _ising(image, sigma, *, algorithm="icm", beta=1.0, sweeps=10, seed=0):
@@ -53,7 +54,8 @@ def _epll(image, sigma, *, known=None, progress=None, time_limit=None, prior=Non
 def _cnn(image, sigma, *, ensemble=1, model=None):
     from generators import registry
 
-    model = registry.load(CNN_MODEL) if model is None else model
+    if model is None:
+        model = registry.load(CNN_COLOUR_MODEL if image.ndim == 3 else CNN_MODEL)
     return model.restore(image, sigma, ensemble=ensemble)
 
 
@@ -93,8 +95,7 @@ def prepare(method: str) -> None:
     the restoration and not the one-off load."""
     from generators import registry
 
-    model = {"epll": EPLL_MODEL, "cnn": CNN_MODEL}.get(method)
-    if model is not None:
+    for model in {"epll": [EPLL_MODEL], "cnn": [CNN_MODEL, CNN_COLOUR_MODEL]}.get(method, []):
         registry.load(model)
 
 

@@ -10,10 +10,13 @@ predicts the noise at half resolution, and pixel shuffling puts it back:
 Working at half resolution makes every convolution four times cheaper and doubles the receptive field, which
 is what lets the shipped network train on two CPU cores.
 
-Colour follows CBM3D's first step (Dabov, Foi, Katkovnik & Egiazarian, ICIP 2007): an orthonormal opponent
-transform keeps the noise i.i.d., and the luminance Y = (R + G + B) / sqrt(3), scaled to [0, 1] as
-(R + G + B) / 3, carries most of the signal at a third of the noise variance (sigma / sqrt(3)). The gray
-network denoises it, and each of the two low-contrast chroma channels (shifted by 1/2 into the gray range).
+Colour follows CBM3D (Dabov, Foi, Katkovnik & Egiazarian, ICIP 2007): an orthonormal opponent transform
+keeps the noise i.i.d., and the luminance Y = (R + G + B) / sqrt(3), scaled to [0, 1] as (R + G + B) / 3,
+carries most of the signal at a third of the noise variance (sigma / sqrt(3)). CNNDenoiser on a colour image
+denoises Y and each of the two low-contrast chroma channels (shifted by 1/2 into the gray range) as gray
+images; ColourDenoiser (the shipped colour model) denoises Y with a luminance network, then each chroma
+plane with a network that also sees the denoised Y and the other chroma plane, as CBM3D groups the chroma
+by the luminance's block matches.
 
 Precision: where the hardware has fast bfloat16 arithmetic (CPUs with AVX512-BF16 or AMX, recent GPUs), the
 network runs under bfloat16 autocast: about twice as fast on such a CPU for about 0.01 dB (bf16=False: float32).
@@ -76,6 +79,12 @@ def _plain_stack(inputs: int, outputs: int, config: CNNConfig) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
+def _channels_last(x: torch.Tensor) -> torch.Tensor:
+    """x in channels-last memory order (NHWC), the layout oneDNN's CPU convolutions are fastest in (about 1.4x
+    in bfloat16 here); the numbers are the same, only their order in memory changes."""
+    return x.contiguous(memory_format=torch.channels_last)
+
+
 def _level_map(sigma: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     """sigma (N,) -> a constant map (N, 1, h, w) the size of ``like`` (FFDNet's noise level map)."""
     return sigma.view(-1, 1, 1, 1).expand(-1, 1, *like.shape[-2:]).to(like.dtype)
@@ -109,30 +118,13 @@ def _dihedral_mean(function, stack: np.ndarray, count: int = 8) -> np.ndarray:
     return (total / count).astype(np.float32)
 
 
-class CNNDenoiser(nn.Module):
-    """The gray network: noisy (N, 1, H, W) and sigma (N,) -> denoised (N, 1, H, W)."""
+class _Restorer(nn.Module):
+    """What the gray and the colour network share: self-ensembles, bf16 autocast and seamless tiling."""
 
-    def __init__(self, config: CNNConfig = CNNConfig()):
-        super().__init__()
-        self.config = config
-        s2 = config.scale ** 2
-        self.body = _plain_stack(s2 + 1, s2, config)
+    config: CNNConfig
 
-    def forward(self, noisy: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
-        """noisy (N, 1, H, W) with H, W multiples of ``scale``; sigma (N,) on the [0, 1] scale."""
-        s = self.config.scale
-        sub = F.pixel_unshuffle(noisy, s)                                           # (N, s*s, H/s, W/s)
-        noise = self.body(torch.cat([sub, _level_map(sigma, sub)], dim=1))          # (N, s*s, H/s, W/s)
-        # DnCNN residual learning: x_hat = y - R(y), with R trained to predict the noise.
-        return noisy - F.pixel_shuffle(noise, s)                                    # (N, 1, H, W)
-
-    @torch.no_grad()
-    def restore(self, image: np.ndarray, sigma: float, *, tile: int = TILE, ensemble: int | bool = 1,
-                bf16: bool | None = None) -> np.ndarray:
-        """Denoise a float image (H, W) or (H, W, 3) with noise std ``sigma`` ([0, 1] scale); unclipped.
-
-        ``ensemble``: average over 1, 2, 4 or 8 flips and rotations of the image (True: 8), about 0.1-0.2 dB
-        more for that many times the work. ``bf16``: bfloat16 autocast (None: where it is fast, fast_bf16)."""
+    def _runner(self, ensemble: int | bool, bf16: bool | None):
+        """run(function, stack): ``function`` on the (C, H, W) ``stack`` under the chosen ensemble and precision."""
         count = 8 if ensemble is True else 1 if ensemble is False else ensemble
         if count not in ENSEMBLES:
             raise ValueError(f"ensemble must be one of {tuple(ENSEMBLES)} (or True for 8), got {ensemble!r}")
@@ -144,18 +136,7 @@ class CNNDenoiser(nn.Module):
             with autocast:
                 return _dihedral_mean(function, stack, count) if count > 1 else function(stack)
 
-        if image.ndim == 2:
-            return run(lambda stack: self._gray(stack, sigma, tile), image[None])[0]
-        planes = to_planes(image)                                                   # (3, H, W): Y, C1, C2
-        # Y / sqrt(3) = (R + G + B) / 3 lies in [0, 1], like a gray image, with noise sigma / sqrt(3).
-        luma = run(lambda stack: self._gray(stack, sigma / np.sqrt(3), tile), planes[:1])
-        colour = run(lambda stack: self._gray(stack + 0.5, sigma, tile) - 0.5, planes[1:])   # (2, H, W)
-        return from_planes(np.concatenate([luma, colour]))
-
-    def _gray(self, stack: np.ndarray, sigma: float, tile: int) -> np.ndarray:
-        """Each plane of ``stack`` (C, H, W), denoised as a gray image: the planes go through as one batch."""
-        level = torch.full((len(stack),), min(float(sigma), SIGMA_MAX), dtype=torch.float32, device=self.device)
-        return self._tiles(lambda x: self(x.transpose(0, 1), level).transpose(0, 1), stack, tile)
+        return run
 
     @property
     def device(self) -> str:
@@ -170,10 +151,10 @@ class CNNDenoiser(nn.Module):
         return asdict(self.config)
 
     @classmethod
-    def from_checkpoint(cls, found, device: str = "cpu") -> "CNNDenoiser":
+    def from_checkpoint(cls, found, device: str = "cpu"):
         model = cls(CNNConfig(**found.meta["config"]))
         model.load_state_dict({key: torch.from_numpy(value) for key, value in found.arrays.items()})
-        return model.to(device).eval()
+        return model.to(device, memory_format=torch.channels_last).eval()
 
     def _tiles(self, run, stack: np.ndarray, tile: int) -> np.ndarray:
         """run: (1, C, h, w) tensor -> (1, C, h, w) tensor, applied to ``stack`` (C, H, W) tile by tile.
@@ -198,3 +179,116 @@ class CNNDenoiser(nn.Module):
                 r0, c0 = pad[0] + top - t0, pad[2] + left - l0
                 out[:, top:bottom, left:right] = y[:, r0:r0 + bottom - top, c0:c0 + right - left]
         return out
+
+
+class CNNDenoiser(_Restorer):
+    """The gray network: noisy (N, 1, H, W) and sigma (N,) -> denoised (N, 1, H, W)."""
+
+    def __init__(self, config: CNNConfig = CNNConfig()):
+        super().__init__()
+        self.config = config
+        s2 = config.scale ** 2
+        self.body = _plain_stack(s2 + 1, s2, config)
+
+    def forward(self, noisy: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
+        """noisy (N, 1, H, W) with H, W multiples of ``scale``; sigma (N,) on the [0, 1] scale."""
+        s = self.config.scale
+        sub = F.pixel_unshuffle(noisy, s)                                           # (N, s*s, H/s, W/s)
+        noise = self.body(_channels_last(torch.cat([sub, _level_map(sigma, sub)], dim=1)))   # (N, s*s, H/s, W/s)
+        # DnCNN residual learning: x_hat = y - R(y), with R trained to predict the noise.
+        return noisy - F.pixel_shuffle(noise, s)                                    # (N, 1, H, W)
+
+    @torch.no_grad()
+    def restore(self, image: np.ndarray, sigma: float, *, tile: int = TILE, ensemble: int | bool = 1,
+                bf16: bool | None = None) -> np.ndarray:
+        """Denoise a float image (H, W) or (H, W, 3) with noise std ``sigma`` ([0, 1] scale); unclipped.
+
+        ``ensemble``: average over 1, 2, 4 or 8 flips and rotations of the image (True: 8), about 0.1-0.2 dB
+        more for that many times the work. ``bf16``: bfloat16 autocast (None: where it is fast, fast_bf16)."""
+        run = self._runner(ensemble, bf16)
+        if image.ndim == 2:
+            return run(lambda stack: self._gray(stack, sigma, tile), image[None])[0]
+        # Without a chroma network (ColourDenoiser), every opponent plane is denoised as a gray image.
+        planes = to_planes(image)                                                   # (3, H, W): Y, C1, C2
+        # Y / sqrt(3) = (R + G + B) / 3 lies in [0, 1], like a gray image, with noise sigma / sqrt(3).
+        luma = run(lambda stack: self._gray(stack, sigma / np.sqrt(3), tile), planes[:1])
+        colour = run(lambda stack: self._gray(stack + 0.5, sigma, tile) - 0.5, planes[1:])   # (2, H, W)
+        return from_planes(np.concatenate([luma, colour]))
+
+    def _gray(self, stack: np.ndarray, sigma: float, tile: int) -> np.ndarray:
+        """Each plane of ``stack`` (C, H, W), denoised as a gray image: the planes go through as one batch."""
+        level = torch.full((len(stack),), min(float(sigma), SIGMA_MAX), dtype=torch.float32, device=self.device)
+        return self._tiles(lambda x: self(x.transpose(0, 1), level).transpose(0, 1), stack, tile)
+
+
+class ColourDenoiser(_Restorer):
+    """The colour network: a luminance network denoises Y, then a chroma network that also sees the denoised
+    luminance and the other chroma plane denoises each of C1, C2.
+
+    CBM3D denoises the chroma with the groups of similar blocks found in the luminance (Dabov et al. 2007),
+    because a photograph's colour edges sit where its brightness edges are and the luminance is the cleaner
+    signal. Here that guidance is learned: the chroma network gets the half-resolution chroma plane (shifted
+    by 1/2), its noise-level map, the half-resolution denoised luminance and the other chroma plane, and
+    predicts the chroma noise,
+
+        c_hat = c - shuffle(g_theta(unshuffle(c), sigma, unshuffle(y_hat), unshuffle(c')))
+        y_hat = y - shuffle(f_phi(unshuffle(y), sigma / sqrt(3))).
+
+    ``from_gray`` starts both f_phi and g_theta as copies of the gray network, g_theta with zero weights on
+    the extra inputs: exactly the per-plane result of CNNDenoiser. Training on colour patches
+    (generators.train.bsds_cnn_colour) then tunes f_phi to colour luminance and g_theta to chroma.
+    """
+
+    GUIDES = 2      # extra planes the chroma network sees: the denoised luminance and the other chroma plane
+
+    def __init__(self, config: CNNConfig = CNNConfig()):
+        super().__init__()
+        self.config = config
+        s2 = config.scale ** 2
+        self.luma = CNNDenoiser(config)
+        self.chroma = _plain_stack((1 + self.GUIDES) * s2 + 1, s2, config)
+
+    @classmethod
+    def from_gray(cls, gray: CNNDenoiser) -> "ColourDenoiser":
+        model = cls(gray.config)
+        model.luma.load_state_dict(gray.state_dict())
+        state = {key: value.detach().clone() for key, value in gray.body.state_dict().items()}
+        first = state["0.weight"]                                                   # (width, s*s + 1, 3, 3)
+        extra = torch.zeros(first.shape[0], cls.GUIDES * gray.config.scale ** 2, *first.shape[2:], dtype=first.dtype)
+        state["0.weight"] = torch.cat([first, extra], dim=1)
+        model.chroma.load_state_dict(state)
+        return model.to(gray.device)
+
+    def forward(self, chroma: torch.Tensor, guide: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
+        """chroma (N, 1, H, W) a chroma plane + 1/2; guide (N, 2, H, W) the denoised luminance plane (Y / sqrt 3)
+        and the other (noisy) chroma plane + 1/2; sigma (N,) the chroma's noise std -> denoised chroma (N, 1, H, W)."""
+        s = self.config.scale
+        sub = F.pixel_unshuffle(chroma, s)                                          # (N, s*s, H/s, W/s)
+        features = torch.cat([sub, _level_map(sigma, sub), F.pixel_unshuffle(guide.to(sub.dtype), s)], dim=1)
+        return chroma - F.pixel_shuffle(self.chroma(_channels_last(features)), s)
+
+    @torch.no_grad()
+    def restore(self, image: np.ndarray, sigma: float, *, tile: int = TILE, ensemble: int | bool = 1,
+                bf16: bool | None = None) -> np.ndarray:
+        """As CNNDenoiser.restore; a gray image goes to the luminance network alone."""
+        if image.ndim == 2:
+            return self.luma.restore(image, sigma, tile=tile, ensemble=ensemble, bf16=bf16)
+        run = self._runner(ensemble, bf16)
+        return from_planes(run(lambda planes: self._planes(planes, sigma, tile), to_planes(image)))
+
+    def _planes(self, planes: np.ndarray, sigma: float, tile: int) -> np.ndarray:
+        """Noisy opponent planes (3, H, W) -> denoised: the luminance first, then the chroma guided by it."""
+        luma = self.luma._gray(planes[:1], sigma / np.sqrt(3), tile)                # (1, H, W)
+        level = torch.full((2,), min(float(sigma), SIGMA_MAX), dtype=torch.float32, device=self.device)
+
+        def chroma(x):                                                              # (1, 3, h, w): C1, C2, Y_hat
+            return torch.cat([self.chroma_pair(x[0, :2], x[0, 2], level), x[:, 2:]], dim=1)
+
+        out = self._tiles(chroma, np.concatenate([planes[1:] + 0.5, luma]), tile)
+        return np.concatenate([luma, out[:2] - 0.5])
+
+    def chroma_pair(self, pair: torch.Tensor, luma: torch.Tensor, level: torch.Tensor) -> torch.Tensor:
+        """Both chroma planes of one image, pair (2, h, w) (+ 1/2), with its denoised luminance (h, w) and the
+        noise std of each (2,) -> (1, 2, h, w), the two planes going through as a batch of two."""
+        guide = torch.stack([torch.stack([luma, pair[1]]), torch.stack([luma, pair[0]])])    # (2, 2, h, w)
+        return self(pair[:, None], guide, level).float().transpose(0, 1)

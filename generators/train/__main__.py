@@ -26,6 +26,7 @@ TRAINERS = {
     "mnist-vae": "generators.train.mnist_vae",
     "mnist-gan": "generators.train.mnist_gan",
     "bsds-cnn-denoiser": "generators.train.bsds_cnn",
+    "bsds-cnn-colour": "generators.train.bsds_cnn_colour",
     "mnist-dae": "generators.train.mnist_dae",
 }
 

@@ -63,30 +63,49 @@ def train(args) -> dict:
     ema = copy.deepcopy(net)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
     modules, optimizers = {"net": net, "ema": ema}, {"adam": optimizer}
-    progress = {"step": 0, "cpu_seconds": 0.0, "wall_seconds": 0.0,
-                "curves": {"step": [], "train_mse": [], "eval_step": [], **{f"val_psnr_{s}": [] for s in VAL_SIGMAS}}}
+    progress = new_progress()
     states = state_dir(args, NAME)
     if args.resume:
         progress = load_state(states, NAME, modules, optimizers)
     if not 0 <= args.restart <= progress["step"]:
         raise ValueError(f"--restart {args.restart}: the run is at step {progress['step']}; a warm restart starts "
                          "at or before the step a --resume continues from")
+    train_photos, validation = load_photos(args, "gray", VAL_CROP)
+    return train_loop(args, NAME, net, ema, optimizer, progress, states, train_photos, validation, generator,
+                      _step, lambda metrics: _save(args, ema, progress, metrics, len(train_photos)))
+
+
+def new_progress() -> dict:
+    return {"step": 0, "cpu_seconds": 0.0, "wall_seconds": 0.0,
+            "curves": {"step": [], "train_mse": [], "eval_step": [], **{f"val_psnr_{s}": [] for s in VAL_SIGMAS}}}
+
+
+def load_photos(args, mode: str, crop: int) -> tuple[list[np.ndarray], list]:
+    """The training photographs in ``mode`` ("gray" or "rgb") and the validation set from the last VALIDATION."""
     files = bsds("train")
     if args.dry_run:
         files = files[:2] + files[-1:]
-    photos = [imaging.load_image(path, mode="gray")[0] for path in files]
+    photos = [imaging.load_image(path, mode=mode)[0] for path in files]
     keep = 1 if args.dry_run else VALIDATION
-    train_photos, validation = photos[:-keep], _validation_set(photos[-keep:], 32 if args.dry_run else VAL_CROP)
+    return photos[:-keep], _validation_set(photos[-keep:], 32 if args.dry_run else crop)
+
+
+def train_loop(args, name, net, ema, optimizer, progress, states, photos, validation, generator, step, save,
+               extra_metrics: dict | None = None) -> dict:
+    """The step loop both CNN trainers share: learning-rate schedule, ``step(net, optimizer, photos, args, rng,
+    generator) -> loss``, EMA of the weights, loss curve, and every --eval-every steps validation, the
+    resumable state and ``save(metrics)`` of the checkpoint."""
+    modules, optimizers = {"net": net, "ema": ema}, {"adam": optimizer}
     rng = np.random.default_rng([args.seed, progress["step"]])
     window: list[float] = []
     started, wall = time.process_time(), time.perf_counter()
-    bar = tqdm(range(progress["step"], args.steps), desc=NAME, unit="step", initial=progress["step"],
+    bar = tqdm(range(progress["step"], args.steps), desc=name, unit="step", initial=progress["step"],
                total=args.steps)
     metrics: dict = {}
     for index in bar:
         for group in optimizer.param_groups:
             group["lr"] = _learning_rate(index, args)
-        window.append(_step(net, optimizer, train_photos, args, rng, generator))
+        window.append(step(net, optimizer, photos, args, rng, generator))
         # EMA of the weights (Polyak averaging): theta_ema <- d theta_ema + (1 - d) theta.
         with torch.no_grad():
             for average, current in zip(ema.parameters(), net.parameters()):
@@ -103,11 +122,11 @@ def train(args) -> dict:
             started, wall = time.process_time(), time.perf_counter()
             scores = _validate(ema, validation)
             _append(progress["curves"], eval_step=done, **{f"val_psnr_{s}": scores[s] for s in VAL_SIGMAS})
-            save_state(states, NAME, modules, optimizers, progress)
+            save_state(states, name, modules, optimizers, progress)
             metrics = {f"val_psnr_sigma{s}": scores[s] for s in VAL_SIGMAS}
             metrics.update(steps=done, train_cpu_minutes=round(progress["cpu_seconds"] / 60, 1),
-                           train_wall_minutes=round(progress["wall_seconds"] / 60, 1))
-            _save(args, ema, progress, metrics, len(train_photos))
+                           train_wall_minutes=round(progress["wall_seconds"] / 60, 1), **(extra_metrics or {}))
+            save(metrics)
             bar.write(f"step {done}: validation PSNR " + ", ".join(f"σ={s} {scores[s]:.2f}" for s in VAL_SIGMAS))
     return metrics
 

@@ -6,7 +6,8 @@ from skimage.metrics import peak_signal_noise_ratio
 
 from generators import imaging, registry
 from generators.denoise import denoise, gaussian_noise
-from generators.denoise.cnn import OPPONENT, CNNConfig, CNNDenoiser, _dihedral_mean, from_planes, to_planes
+from generators.denoise.cnn import (OPPONENT, CNNConfig, CNNDenoiser, ColourDenoiser, _dihedral_mean, from_planes,
+                                    to_planes)
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +51,28 @@ def test_self_ensembles_undo_each_flip_and_turn(tiny, count):
         tiny.restore(stack[0], 0.1, ensemble=3)
 
 
+def test_the_colour_network_starts_exactly_at_the_per_plane_gray_result(tiny):
+    colour = ColourDenoiser.from_gray(tiny).eval()
+    image = np.random.default_rng(4).random((40, 36, 3)).astype(np.float32)
+    np.testing.assert_allclose(colour.restore(image, 0.1, bf16=False), tiny.restore(image, 0.1, bf16=False), atol=1e-6)
+    gray = image[..., 0]
+    np.testing.assert_array_equal(colour.restore(gray, 0.1), tiny.restore(gray, 0.1))
+    # The guide really feeds the chroma network: with a nonzero weight on it, the chroma changes.
+    with torch.no_grad():
+        colour.chroma[0].weight[:, 5:] = 0.1
+    changed = colour.restore(image, 0.1, bf16=False)
+    assert np.abs(changed - tiny.restore(image, 0.1, bf16=False)).max() > 1e-3
+    np.testing.assert_allclose(to_planes(changed)[0], to_planes(tiny.restore(image, 0.1, bf16=False))[0], atol=1e-6)
+
+
+def test_colour_tiles_stitch_without_seams(tiny):
+    colour = ColourDenoiser.from_gray(tiny).eval()
+    with torch.no_grad():
+        colour.chroma[0].weight[:, 5:] = 0.1
+    image = np.random.default_rng(5).random((45, 70, 3)).astype(np.float32)
+    np.testing.assert_allclose(colour.restore(image, 0.1, tile=16), colour.restore(image, 0.1, tile=4096), atol=1e-5)
+
+
 def test_tiny_images_are_padded_not_refused(tiny):
     assert tiny.restore(np.full((1, 1), 0.5, np.float32), 0.1).shape == (1, 1)
     assert tiny.restore(np.full((1, 40), 0.5, np.float32), 0.1).shape == (1, 40)
@@ -83,6 +106,19 @@ def test_shipped_network_denoises_colour_and_leaves_clean_images_alone():
     assert peak_signal_noise_ratio(photo, untouched, data_range=1.0) > 38
 
 
+def test_the_shipped_colour_network_beats_the_gray_network_run_on_each_plane():
+    photo = imaging.as_float(skimage.data.astronaut())[::2, ::2][:192, :192].copy()
+    noisy = gaussian_noise(photo, sigma=25 / 255, seed=2)
+    per_plane = registry.load("bsds-cnn-denoiser").restore(noisy, 25 / 255)
+    guided = registry.load("bsds-cnn-colour").restore(noisy, 25 / 255)
+    np.testing.assert_array_equal(denoise(noisy, method="cnn", sigma=25 / 255), np.clip(guided, 0, 1))
+    psnr = [peak_signal_noise_ratio(photo, np.clip(x, 0, 1), data_range=1.0) for x in (per_plane, guided)]
+    assert psnr[1] > psnr[0] + 0.05
+    # The luminance network, tuned on colour photographs, is the better one on the luminance plane.
+    errors = [((to_planes(x) - to_planes(photo)) ** 2).mean(axis=(1, 2)) for x in (per_plane, guided)]
+    assert errors[1][0] < 0.97 * errors[0][0]
+
+
 def test_the_shipped_checkpoint_records_how_it_was_made():
     card = registry.card("bsds-cnn-denoiser")
     assert card["train_command"].startswith("python -m generators.train bsds-cnn-denoiser")
@@ -97,4 +133,4 @@ def test_prepare_loads_the_model_a_method_needs_and_nothing_for_the_others(monke
     monkeypatch.setattr(registry, "load", asked.append)
     for method in ("gaussian", "cnn", "nlm", "epll"):
         prepare(method)
-    assert asked == ["bsds-cnn-denoiser", "bsds-epll-gmm"]
+    assert asked == ["bsds-cnn-denoiser", "bsds-cnn-colour", "bsds-epll-gmm"]

@@ -1,0 +1,155 @@
+"""Train the chroma network of the colour CNN denoiser (generators.denoise.cnn.ColourDenoiser) on colour
+patches of the BSDS training photographs, on top of the shipped gray network.
+
+    python -m generators.train bsds-cnn-colour [--steps 4000] [--threads 2] [--resume]
+
+The gray network (checkpoints/bsds-cnn-denoiser, trained first) is the starting point of both the luminance
+and the chroma network (ColourDenoiser.from_gray), so training starts at the per-plane result and only has
+to learn what is particular to colour luminance and chroma, and how to use the denoised luminance and the
+other chroma plane. Each step draws random RGB patches with a random flip/rotation and sigma ~ U[0, 75/255]
+per patch, adds the noise in RGB, and trains both networks on the RGB squared error, divided by sigma as
+for the gray network (its balanced loss). The gray network's own checkpoint is not changed.
+Data: the same 352 training photographs as the gray network, in colour; validation: centre crops of the
+other 8 (colour PSNR); the 40 bsds("test") photographs are never read here.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from generators import checkpoint, registry
+from generators.denoise.cnn import OPPONENT, PLANE_SCALE, SIGMA_MAX, CNNConfig, CNNDenoiser, ColourDenoiser
+from generators.train.bsds_cnn import VAL_SIGMAS, VALIDATION, _validate, load_photos, new_progress, train_loop
+from generators.train.state import add_run_arguments, load_state, start, state_dir
+
+NAME = "bsds-cnn-colour"
+GRAY = "bsds-cnn-denoiser"
+VAL_CROP = 96
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--steps", type=int, default=4000, help="optimiser steps in total (a resumed run counts on)")
+    parser.add_argument("--batch", type=int, default=16, help="colour patches per step (two chroma planes each)")
+    parser.add_argument("--patch", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=2e-4, help="peak learning rate (Adam); a fine-tune, so low")
+    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--restart", type=int, default=0,
+                        help="step at which the schedule restarts (as for bsds-cnn-denoiser): continue a finished "
+                             "run with --resume --restart <its steps> --steps <more>")
+    parser.add_argument("--sigma-max", type=float, default=75.0,
+                        help="training noise levels sigma ~ U[0, this] / 255 (the network takes sigma as input)")
+    parser.add_argument("--bf16", action="store_true", help="bfloat16 autocast for forward/backward (as the gray)")
+    parser.add_argument("--ema", type=float, default=0.999)
+    parser.add_argument("--eval-every", type=int, default=500)
+    parser.add_argument("--init-from", default=None, metavar="DIR",
+                        help=f"start both networks from the {NAME} checkpoint in DIR (e.g. checkpoints) instead of "
+                             "from the gray network: continues a finished run whose --resume state is gone, with a "
+                             "fresh optimiser and schedule")
+    add_run_arguments(parser, NAME)
+
+
+def train(args) -> dict:
+    generator = start(args)
+    if args.dry_run:
+        args.steps, args.eval_every, args.patch, args.batch = 2, 1, 16, 2
+        gray = CNNDenoiser(CNNConfig(depth=4, width=8))
+        gray_sha = "untrained (dry run)"
+    else:
+        gray = registry.load(GRAY)
+        gray_sha = checkpoint.sha256(registry.CHECKPOINT_DIR / f"{GRAY}.safetensors")
+    gray = gray.to("cpu").float()
+    net = ColourDenoiser.from_gray(gray)
+    init = (f"both networks start as {GRAY} (sha256 {gray_sha}), the chroma one with zero weights on its "
+            "extra inputs (the denoised luminance, the other chroma plane)")
+    if args.init_from:
+        if args.resume:
+            raise ValueError("--init-from starts a new run from a checkpoint; --resume continues a run's state: "
+                             "give one of them")
+        found = checkpoint.load(args.init_from, NAME, rebuild=f"python -m generators.train {NAME}")
+        net = ColourDenoiser.from_checkpoint(found)
+        init = (f"both networks start as the {NAME} checkpoint in {args.init_from} (sha256 "
+                f"{checkpoint.sha256(Path(args.init_from) / f'{NAME}.safetensors')}), itself grown from {GRAY} "
+                f"(sha256 {gray_sha})")
+    net = net.float().to(memory_format=torch.channels_last)                         # oneDNN's fastest layout
+    ema = copy.deepcopy(net)
+    optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
+    modules, optimizers = {"net": net, "ema": ema}, {"adam": optimizer}
+    progress = new_progress()
+    states = state_dir(args, NAME)
+    if args.resume:
+        progress = load_state(states, NAME, modules, optimizers)
+    if not 0 <= args.restart <= progress["step"] or not 0 < args.sigma_max <= SIGMA_MAX * 255:
+        raise ValueError(f"--restart {args.restart} must be at most the run's step {progress['step']}, and "
+                         f"--sigma-max in (0, {SIGMA_MAX * 255:.0f}]")
+    train_photos, validation = load_photos(args, "rgb", VAL_CROP)
+    baseline = {} if args.resume else _validate(gray, validation)       # the per-plane gray network, for the card
+    progress.setdefault("per_plane_val_psnr", {f"val_psnr_sigma{s}": baseline.get(s) for s in VAL_SIGMAS})
+    return train_loop(args, NAME, net, ema, optimizer, progress, states, train_photos, validation, generator,
+                      _step, lambda metrics: _save(args, ema, progress, metrics, len(train_photos), init),
+                      {"per_plane_gray_network": progress["per_plane_val_psnr"]})
+
+
+def _step(net: ColourDenoiser, optimizer, photos, args, rng, generator) -> float:
+    net.train()
+    clean = torch.from_numpy(_patches(photos, args.batch, args.patch, rng))        # (B, 3, P, P) RGB
+    sigma = torch.rand(args.batch, generator=generator) * (args.sigma_max / 255)    # (B,)
+    noisy = clean + sigma.view(-1, 1, 1, 1) * torch.randn(clean.shape, generator=generator)
+    clean_planes, noisy_planes = _planes(clean), _planes(noisy)                     # (B, 3, P, P): Y/sqrt 3, C1, C2
+    b, p = args.batch, args.patch
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+        luma = net.luma(noisy_planes[:, :1], sigma / np.sqrt(3))                   # (B, 1, P, P)
+        # Each chroma plane with its patch's denoised luminance (not differentiated through: the luminance
+        # network is trained by its own error) and the other chroma plane; both planes go through as a batch.
+        chroma = noisy_planes[:, 1:] + 0.5                                          # (B, 2, P, P)
+        guide = torch.stack([torch.cat([luma.detach().float(), chroma[:, 1:]], 1),
+                             torch.cat([luma.detach().float(), chroma[:, :1]], 1)], dim=1)   # (B, 2, 2, P, P)
+        restored = net(chroma.reshape(-1, 1, p, p), guide.reshape(-1, 2, p, p), sigma.repeat_interleave(2))
+    estimate = torch.cat([luma.float(), restored.float().view(b, 2, p, p) - 0.5], dim=1)
+    # The RGB squared error: the opponent transform is orthonormal, and the luminance plane is Y / sqrt(3).
+    error = ((estimate - clean_planes) ** 2 * torch.tensor([3.0, 1.0, 1.0]).view(1, 3, 1, 1)).mean(dim=(1, 2, 3)) / 3
+    # As the gray network's balanced loss: each patch's error divided by its sigma (floor 5/255), 1 at 25/255.
+    loss = (error * (25 / 255) / sigma.clamp(min=5 / 255)).mean()
+    optimizer.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+    optimizer.step()
+    return loss.item()
+
+
+def _planes(rgb: torch.Tensor) -> torch.Tensor:
+    """(B, 3, H, W) RGB -> opponent planes scaled like generators.denoise.cnn.to_planes."""
+    planes = torch.einsum("pc,bchw->bphw", torch.from_numpy(OPPONENT), rgb)
+    return planes * torch.from_numpy(PLANE_SCALE)[None]
+
+
+def _patches(photos, batch: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    out = np.empty((batch, 3, size, size), dtype=np.float32)
+    for i in range(batch):
+        photo = photos[rng.integers(len(photos))]
+        top, left = rng.integers(photo.shape[0] - size + 1), rng.integers(photo.shape[1] - size + 1)
+        patch = np.rot90(photo[top:top + size, left:left + size], k=rng.integers(4))
+        out[i] = (patch[:, ::-1] if rng.random() < 0.5 else patch).transpose(2, 0, 1)
+    return out
+
+
+def _save(args, ema, progress, metrics, photos: int, init: str) -> None:
+    checkpoint.save(args.out, NAME, {k: v.detach().cpu().numpy() for k, v in ema.state_dict().items()}, {
+        "config": ema.config_dict(),
+        "train_command": args.command,
+        "data": (f"BSDS400 colour: random {args.patch}x{args.patch} RGB patches of {photos} of the 360 "
+                 f"generators.datasets.bsds('train') photographs, 8 flips/rotations, sigma ~ U[0, {args.sigma_max:g}]/255 "
+                 f"unclipped Gaussian noise added in RGB; validation: centre {VAL_CROP}px crops of the other "
+                 f"{VALIDATION}; bsds('test') never used"),
+        "init": init,
+        "training": {"steps_target": args.steps, "batch": args.batch, "patch": args.patch, "lr": args.lr,
+                     "loss": "balanced (RGB MSE / sigma)", "warmup": args.warmup, "restart": args.restart,
+                     "sigma_max": args.sigma_max,
+                     "schedule": "cosine to 1% of peak", "bf16": args.bf16, "ema_decay": args.ema,
+                     "grad_clip": 1.0, "seed": args.seed, "threads": args.threads},
+        "curves": progress["curves"],
+        "metrics": metrics,
+    })
