@@ -64,9 +64,10 @@ MODELS: dict[str, ModelSpec] = {
         ),
         ModelSpec(
             name="bsds-cnn-colour",
-            kind="the CNN denoiser for colour: gray network on the luminance, luminance-guided chroma network",
-            summary="Denoises colour photographs: the luminance with the gray CNN, then each chroma plane with "
-                    "a network that also sees the denoised luminance (CBM3D's idea, learned).",
+            kind="the CNN denoiser for colour: a luminance network and a luminance-guided chroma network",
+            summary="Denoises colour photographs: the luminance with a copy of the gray CNN tuned on colour, "
+                    "then each chroma plane with a network that also sees the denoised luminance (CBM3D's "
+                    "idea, learned).",
             builder="generators.denoise.cnn:ColourDenoiser.from_checkpoint",
             train_command="python -m generators.train bsds-cnn-colour",
             data="BSDS400: random 64x64 colour patches of the same 352 train photographs (8 validate); "

@@ -119,6 +119,18 @@ def output_image(label: str, **kwargs) -> gr.Image:
     return gr.Image(label=label, type="numpy", format="png", interactive=False, **kwargs)
 
 
+def brush_ready(listener, editor: gr.ImageEditor) -> None:
+    """When ``listener`` fires (a tab's ``select``, an accordion's ``expand``), pick ``editor``'s brush, so
+    the pad is ready to draw on as soon as it is shown; Gradio's editor otherwise starts with no tool and
+    asks the user to "select the draw tool to start". Browser-side only; a brush already picked stays."""
+    if not editor.elem_id:
+        raise ValueError("brush_ready needs the editor's elem_id")
+    listener(None, js=f"""() => setTimeout(() => {{
+        const brush = document.querySelector("#{editor.elem_id} button[aria-label='Brush']");
+        if (brush && !brush.classList.contains("highlight")) brush.click();
+    }}, 100)""")
+
+
 def display(image: np.ndarray) -> np.ndarray:
     """Contract image -> uint8 for Gradio."""
     return imaging.to_uint8(image)

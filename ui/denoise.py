@@ -12,7 +12,7 @@ import pandas as pd
 from generators import denoise as restore_lib
 from generators import imaging
 from ui import autoencoder
-from ui.common import (HEAVY, HEAVY_LIMIT, display, diverging, examples, friendly_errors, output_image,
+from ui.common import (HEAVY, HEAVY_LIMIT, brush_ready, display, diverging, examples, friendly_errors, output_image,
                        upload_image, whole_number)
 
 WORK_SIDE = 256
@@ -257,10 +257,12 @@ def build() -> None:
             fraction = gr.Slider(0, 0.95, value=0.5, step=0.05, label="Missing fraction (random pixels)",
                                  visible=False)
             seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
-            with gr.Accordion("Draw a mask (missing pixels)", open=False):
+            with gr.Accordion("Draw a mask (missing pixels)", open=False) as mask_panel:
                 editor = gr.ImageEditor(label="Paint the pixels to remove", type="numpy", format="png",
+                                        elem_id="mask-editor",
                                         sources=[], layers=False, height=300,
                                         brush=gr.Brush(colors=["#ff0000"], default_size=12))
+            brush_ready(mask_panel.expand, editor)
             methods = gr.CheckboxGroup(list(METHODS), value=DEFAULT_METHODS, label="Methods")
             ising_algorithm = gr.Radio(["icm", "gibbs"], value="icm", label="Ising algorithm")
             with gr.Row():

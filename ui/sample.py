@@ -15,7 +15,7 @@ from PIL import Image
 from generators import imaging, registry
 from generators.datasets import mnist
 from generators.sample import masks, sketch
-from ui.common import (HEAVY, HEAVY_LIMIT, digit_picture, display, examples, friendly_errors, output_image,
+from ui.common import (HEAVY, HEAVY_LIMIT, brush_ready, digit_picture, display, examples, friendly_errors, output_image,
                        whole_number)
 
 # Label shown in the UI -> registry name. Every entry offers sample(n, *, seed).
@@ -301,8 +301,9 @@ def build() -> None:
             _build_interpolate()
         with gr.Tab("Latent map"):
             _build_map()
-        with gr.Tab("Draw"):
-            _build_draw()
+        with gr.Tab("Draw") as draw:
+            pad = _build_draw()
+        brush_ready(draw.select, pad)
         with gr.Tab("Repair"):
             _build_repair()
     with gr.Accordion("How each method works", open=False):
@@ -379,10 +380,11 @@ def _build_map() -> None:
              concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
 
 
-def _build_draw() -> None:
+def _build_draw() -> gr.Sketchpad:
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             pad = gr.Sketchpad(label="Draw one digit, large", type="numpy", image_mode="RGBA", format="png",
+                               elem_id="digit-pad",
                                canvas_size=(280, 280), fixed_canvas=True, height=360, layers=False,
                                brush=gr.Brush(default_size=20, colors=["#000000"], color_mode="fixed"))
             read = gr.Button("Read my digit", variant="primary")
@@ -404,6 +406,7 @@ def _build_draw() -> None:
     read.click(read_drawing, inputs=pad, outputs=[seen, rebuilt, reading], api_name="read_drawing", **heavy)
     morph.click(morph_drawing, inputs=[pad, target, frames], outputs=[strip, animation, note],
                 api_name="morph_drawing", **heavy)
+    return pad
 
 
 def _build_repair() -> None:

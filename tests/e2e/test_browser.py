@@ -147,6 +147,24 @@ def test_sample_tab_compares_models_and_repairs_a_digit(page):
     page.screenshot(path=str(SHOTS / "sample-repair.png"), full_page=True)
 
 
+def test_the_draw_tab_is_ready_to_draw_and_reads_a_stroke(page):
+    page.get_by_role("tab", name="Sample").click()
+    page.get_by_role("tab", name="Draw").click()
+    # Opening the tab picks the pad's brush (Gradio's editor otherwise starts with no tool).
+    page.wait_for_selector("#digit-pad button[aria-label='Brush'].highlight", timeout=10_000)
+    box = page.locator("#digit-pad canvas >> visible=true").first.bounding_box()
+    x, top, height = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.2, box["height"] * 0.6
+    page.mouse.move(x, top)
+    page.mouse.down()
+    for step in range(1, 21):                                  # a vertical stroke: a one
+        page.mouse.move(x, top + height * step / 20)
+    page.mouse.up()
+    page.get_by_role("button", name="Read my digit").click()
+    page.wait_for_selector("text=ELBO of your digit", timeout=120_000)
+    page.screenshot(path=str(SHOTS / "sample-draw.png"), full_page=True)
+    assert page.locator("text=LeNet reads it as a 1 >> visible=true").count() == 1
+
+
 def test_a_bad_upload_shows_an_error_toast_and_the_app_carries_on(page, tmp_path):
     # A fresh page: once an earlier test has put an example in the Denoise upload, its file input leaves the
     # page, and the first one would belong to another component.
