@@ -1,7 +1,7 @@
 """The CNN denoiser (method "cnn") against BM3D, same images, same noise, same run: PSNR, CPU time, memory.
 
     pip install bm3d   # benchmark-only: its licence is non-commercial, so nothing in the app imports it
-    python benchmarks/cnn_denoiser.py [--images 12] [--side 256] [--colour-images 6] [--write-metrics]
+    python benchmarks/cnn_denoiser.py [--images 12] [--side 256] [--colour-images 12] [--write-metrics]
 
 Images: the first --images of the 40 held-out BSDS test photographs (generators.datasets.bsds("test"); the
 network trained on none of them), centre crops of --side x --side, gray (PIL luminance) and, for the colour
@@ -132,7 +132,7 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--images", type=int, default=12)
-    parser.add_argument("--colour-images", type=int, default=6)
+    parser.add_argument("--colour-images", type=int, default=12)
     parser.add_argument("--side", type=int, default=256)
     parser.add_argument("--write-metrics", action="store_true")
     args = parser.parse_args()
@@ -170,7 +170,7 @@ def write_metrics(gray: dict, colour: dict, memory: dict, seams: float, args) ->
         path = registry.CHECKPOINT_DIR / f"{name}.json"
         card = json.loads(path.read_text())
         figures = {f"{label}_sigma{sigma255}": {
-            method.replace(" ", "_"): {"psnr": round(value[0], 2), "cpu_s": round(value[1], 3)}
+            method.replace(" ", "_"): {"psnr": round(value[0], 4), "cpu_s": round(value[1], 3)}
             for method, value in row.items()} for sigma255, row in results.items()}
         count = args.images if label == "gray" else args.colour_images
         card["metrics"]["benchmark"] = {
