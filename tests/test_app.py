@@ -102,6 +102,23 @@ def test_missing_pixels_skip_the_noise_only_methods(client):
     assert "Skipped Gaussian filter" in summary
 
 
+def test_the_cnn_self_ensemble_is_a_choice_and_sharpens(client):
+    def cnn_psnr(ensemble):
+        *_, table, _, _ = client.predict(_camera(), False, "Gaussian noise", 25, 0.1, 0.5, 3,
+                                         ["CNN denoiser (learned)"], None, "icm", ensemble, api_name="/restore")
+        return {row[0]: row[1] for row in table["data"]}["CNN denoiser (learned)"]
+
+    assert cnn_psnr(8) > cnn_psnr(1)
+
+
+def test_a_self_ensemble_size_outside_the_choices_is_refused():
+    from ui.denoise import cnn_ensemble
+
+    assert cnn_ensemble("4") == 4
+    with pytest.raises(ValueError, match="must be one of 1, 4, 8, got 3"):
+        cnn_ensemble(3)
+
+
 @pytest.mark.parametrize("args, message", [
     ((None, True, "Gaussian noise", 25, 0.1, 0.5, 3, ["Gaussian filter"], None, "icm"), "no image"),
     (("camera", True, "Gaussian noise", 300, 0.1, 0.5, 3, ["Gaussian filter"], None, "icm"), "maximum value 100"),
