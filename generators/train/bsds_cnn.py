@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import math
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -60,24 +61,27 @@ def train(args) -> dict:
     if args.dry_run:
         args.steps, args.eval_every, args.patch, args.batch, args.depth, args.width = 2, 1, 16, 2, 4, 8
     net = CNNDenoiser(CNNConfig(depth=args.depth, width=args.width))
-    ema = copy.deepcopy(net)
-    optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
-    modules, optimizers = {"net": net, "ema": ema}, {"adam": optimizer}
-    progress = new_progress()
-    states = state_dir(args, NAME)
-    if args.resume:
-        progress = load_state(states, NAME, modules, optimizers)
-    if not 0 <= args.restart <= progress["step"]:
-        raise ValueError(f"--restart {args.restart}: the run is at step {progress['step']}; a warm restart starts "
-                         "at or before the step a --resume continues from")
+    ema, optimizer, progress, states = start_run(args, NAME, net)
     train_photos, validation = load_photos(args, "gray", VAL_CROP)
     return train_loop(args, NAME, net, ema, optimizer, progress, states, train_photos, validation, generator,
                       _step, lambda metrics: _save(args, ema, progress, metrics, len(train_photos)))
 
 
-def new_progress() -> dict:
-    return {"step": 0, "cpu_seconds": 0.0, "wall_seconds": 0.0,
-            "curves": {"step": [], "train_mse": [], "eval_step": [], **{f"val_psnr_{s}": [] for s in VAL_SIGMAS}}}
+def start_run(args, name: str, net: torch.nn.Module) -> tuple[torch.nn.Module, torch.optim.Adam, dict, Path]:
+    """What both CNN trainers set up before the photographs are read: the weight average, Adam, the progress
+    record (restored with the weights by --resume) and where the state lives; a --restart ahead of the run
+    is refused here, before any data is loaded."""
+    ema = copy.deepcopy(net)
+    optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
+    progress = {"step": 0, "cpu_seconds": 0.0, "wall_seconds": 0.0,
+                "curves": {"step": [], "train_mse": [], "eval_step": [], **{f"val_psnr_{s}": [] for s in VAL_SIGMAS}}}
+    states = state_dir(args, name)
+    if args.resume:
+        progress = load_state(states, name, {"net": net, "ema": ema}, {"adam": optimizer})
+    if not 0 <= args.restart <= progress["step"]:
+        raise ValueError(f"--restart {args.restart}: the run is at step {progress['step']}; a warm restart starts "
+                         "at or before the step a --resume continues from")
+    return ema, optimizer, progress, states
 
 
 def load_photos(args, mode: str, crop: int) -> tuple[list[np.ndarray], list]:
@@ -143,7 +147,7 @@ def _learning_rate(step: int, args) -> float:
 
 def _step(net, optimizer, photos, args, rng, generator) -> float:
     net.train()
-    clean = torch.from_numpy(_patches(photos, args.batch, args.patch, rng))        # (B, 1, P, P)
+    clean = torch.from_numpy(random_patches(photos, args.batch, args.patch, rng))  # (B, 1, P, P)
     sigma = torch.rand(args.batch, generator=generator) * SIGMA_MAX                 # (B,)
     noisy = clean + sigma.view(-1, 1, 1, 1) * torch.randn(clean.shape, generator=generator)
     # DnCNN's loss: l(theta) = 1/(2N) sum ||R(y_i; theta) - (y_i - x_i)||^2, here as x_hat = y - R(y).
@@ -163,13 +167,17 @@ def _step(net, optimizer, photos, args, rng, generator) -> float:
     return loss.item()
 
 
-def _patches(photos, batch: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    out = np.empty((batch, 1, size, size), dtype=np.float32)
+def random_patches(photos, batch: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    """(batch, C, size, size) random crops of gray (H, W) or colour (H, W, 3) photographs, each with a random
+    rotation and flip (the 8 symmetries of the square)."""
+    channels = 1 if photos[0].ndim == 2 else photos[0].shape[2]
+    out = np.empty((batch, channels, size, size), dtype=np.float32)
     for i in range(batch):
         photo = photos[rng.integers(len(photos))]
         top, left = rng.integers(photo.shape[0] - size + 1), rng.integers(photo.shape[1] - size + 1)
         patch = np.rot90(photo[top:top + size, left:left + size], k=rng.integers(4))
-        out[i, 0] = patch[:, ::-1] if rng.random() < 0.5 else patch
+        patch = patch[:, ::-1] if rng.random() < 0.5 else patch
+        out[i] = patch.reshape(size, size, channels).transpose(2, 0, 1)
     return out
 
 

@@ -15,7 +15,6 @@ other 8 (colour PSNR); the 40 bsds("test") photographs are never read here.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +22,9 @@ import torch
 
 from generators import checkpoint, registry
 from generators.denoise.cnn import OPPONENT, PLANE_SCALE, SIGMA_MAX, CNNConfig, CNNDenoiser, ColourDenoiser
-from generators.train.bsds_cnn import VAL_SIGMAS, VALIDATION, _validate, load_photos, new_progress, train_loop
-from generators.train.state import add_run_arguments, load_state, start, state_dir
+from generators.train.bsds_cnn import (VAL_SIGMAS, VALIDATION, _validate, load_photos, random_patches, start_run,
+                                       train_loop)
+from generators.train.state import add_run_arguments, start
 
 NAME = "bsds-cnn-colour"
 GRAY = "bsds-cnn-denoiser"
@@ -62,9 +62,6 @@ def train(args) -> dict:
         gray = registry.load(GRAY)
         gray_sha = checkpoint.sha256(registry.CHECKPOINT_DIR / f"{GRAY}.safetensors")
     gray = gray.to("cpu").float()
-    net = ColourDenoiser.from_gray(gray)
-    init = (f"both networks start as {GRAY} (sha256 {gray_sha}), the chroma one with zero weights on its "
-            "extra inputs (the denoised luminance, the other chroma plane)")
     if args.init_from:
         if args.resume:
             raise ValueError("--init-from starts a new run from a checkpoint; --resume continues a run's state: "
@@ -74,17 +71,14 @@ def train(args) -> dict:
         init = (f"both networks start as the {NAME} checkpoint in {args.init_from} (sha256 "
                 f"{checkpoint.sha256(Path(args.init_from) / f'{NAME}.safetensors')}), itself grown from {GRAY} "
                 f"(sha256 {gray_sha})")
+    else:
+        net = ColourDenoiser.from_gray(gray)
+        init = (f"both networks start as {GRAY} (sha256 {gray_sha}), the chroma one with zero weights on its "
+                "extra inputs (the denoised luminance, the other chroma plane)")
     net = net.float().to(memory_format=torch.channels_last)                         # oneDNN's fastest layout
-    ema = copy.deepcopy(net)
-    optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
-    modules, optimizers = {"net": net, "ema": ema}, {"adam": optimizer}
-    progress = new_progress()
-    states = state_dir(args, NAME)
-    if args.resume:
-        progress = load_state(states, NAME, modules, optimizers)
-    if not 0 <= args.restart <= progress["step"] or not 0 < args.sigma_max <= SIGMA_MAX * 255:
-        raise ValueError(f"--restart {args.restart} must be at most the run's step {progress['step']}, and "
-                         f"--sigma-max in (0, {SIGMA_MAX * 255:.0f}]")
+    if not 0 < args.sigma_max <= SIGMA_MAX * 255:
+        raise ValueError(f"--sigma-max {args.sigma_max:g} must be in (0, {SIGMA_MAX * 255:.0f}]")
+    ema, optimizer, progress, states = start_run(args, NAME, net)
     train_photos, validation = load_photos(args, "rgb", VAL_CROP)
     baseline = {} if args.resume else _validate(gray, validation)       # the per-plane gray network, for the card
     progress.setdefault("per_plane_val_psnr", {f"val_psnr_sigma{s}": baseline.get(s) for s in VAL_SIGMAS})
@@ -95,7 +89,7 @@ def train(args) -> dict:
 
 def _step(net: ColourDenoiser, optimizer, photos, args, rng, generator) -> float:
     net.train()
-    clean = torch.from_numpy(_patches(photos, args.batch, args.patch, rng))        # (B, 3, P, P) RGB
+    clean = torch.from_numpy(random_patches(photos, args.batch, args.patch, rng))  # (B, 3, P, P) RGB
     sigma = torch.rand(args.batch, generator=generator) * (args.sigma_max / 255)    # (B,)
     noisy = clean + sigma.view(-1, 1, 1, 1) * torch.randn(clean.shape, generator=generator)
     clean_planes, noisy_planes = _planes(clean), _planes(noisy)                     # (B, 3, P, P): Y/sqrt 3, C1, C2
@@ -124,16 +118,6 @@ def _planes(rgb: torch.Tensor) -> torch.Tensor:
     """(B, 3, H, W) RGB -> opponent planes scaled like generators.denoise.cnn.to_planes."""
     planes = torch.einsum("pc,bchw->bphw", torch.from_numpy(OPPONENT), rgb)
     return planes * torch.from_numpy(PLANE_SCALE)[None]
-
-
-def _patches(photos, batch: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    out = np.empty((batch, 3, size, size), dtype=np.float32)
-    for i in range(batch):
-        photo = photos[rng.integers(len(photos))]
-        top, left = rng.integers(photo.shape[0] - size + 1), rng.integers(photo.shape[1] - size + 1)
-        patch = np.rot90(photo[top:top + size, left:left + size], k=rng.integers(4))
-        out[i] = (patch[:, ::-1] if rng.random() < 0.5 else patch).transpose(2, 0, 1)
-    return out
 
 
 def _save(args, ema, progress, metrics, photos: int, init: str) -> None:
