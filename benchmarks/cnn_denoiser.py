@@ -144,8 +144,7 @@ def main() -> None:
     colour_variants = {**VARIANTS, "per-plane x4": {"ensemble": 4, "model": gray_net}}
     colour = compare(crops(args.colour_images, args.side, "rgb"), colour_variants) if args.colour_images else {}
     memory = {"gray": memory_mb((2048, 2048)), "colour": memory_mb((2048, 2048, 3))}
-    seams = seam_error()
-    memory["colour_seams"] = seam_error("rgb")
+    seams = {"gray": seam_error("gray"), "colour": seam_error("rgb")}
     print(f"\n{args.images} held-out BSDS test photographs, gray, {args.side}x{args.side} centre crops; "
           f"1 torch thread; CPU seconds per image; CNN in {precision()}\n")
     if gray:
@@ -156,15 +155,17 @@ def main() -> None:
         print(table(colour, "colour"))
     print(f"\nPeak memory added while denoising 2048x2048: gray {memory['gray']:.0f} MB, colour "
           f"{memory['colour']:.0f} MB (tiles of 256 px). Largest difference tiled vs whole, 600x600: gray "
-          f"{seams:.2e}, colour {memory['colour_seams']:.2e}")
+          f"{seams['gray']:.2e}, colour {seams['colour']:.2e}")
     if args.write_metrics:
         write_metrics(gray, colour, memory, seams, args)
 
 
-def write_metrics(gray: dict, colour: dict, memory: dict, seams: float, args) -> None:
-    """Gray figures into the gray network's card, colour ones into the colour network's."""
+def write_metrics(gray: dict, colour: dict, memory: dict, seams: dict, args) -> None:
+    """Gray figures into the gray network's card, colour ones into the colour network's; ``memory`` and
+    ``seams`` are keyed "gray" and "colour"."""
     paths = []
-    for name, label, results, memory_key in ((MODEL, "gray", gray, "gray"), (COLOUR_MODEL, "colour", colour, "colour")):
+    for name, label, results, count in ((MODEL, "gray", gray, args.images),
+                                        (COLOUR_MODEL, "colour", colour, args.colour_images)):
         if not results:
             continue
         path = registry.CHECKPOINT_DIR / f"{name}.json"
@@ -172,14 +173,13 @@ def write_metrics(gray: dict, colour: dict, memory: dict, seams: float, args) ->
         figures = {f"{label}_sigma{sigma255}": {
             method.replace(" ", "_"): {"psnr": round(value[0], 4), "cpu_s": round(value[1], 3)}
             for method, value in row.items()} for sigma255, row in results.items()}
-        count = args.images if label == "gray" else args.colour_images
         card["metrics"]["benchmark"] = {
             "script": "python benchmarks/cnn_denoiser.py --write-metrics",
             "precision": precision(),
             "images": f"first {count} bsds('test') photographs ({label}), {args.side}px centre crops",
             **figures,
-            "peak_memory_mb_2048x2048": round(memory[memory_key]),
-            "tiled_vs_whole_max_abs_difference": seams if label == "gray" else memory["colour_seams"],
+            "peak_memory_mb_2048x2048": round(memory[label]),
+            "tiled_vs_whole_max_abs_difference": seams[label],
         }
         path.write_text(json.dumps(card, indent=2) + "\n")
         paths.append(path)
