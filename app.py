@@ -16,7 +16,7 @@ import sys
 import gradio as gr
 
 from generators import registry
-from ui import denoise, models, sample, stylize, texture
+from ui import denoise, models, sample, stylize, texture, train
 
 TITLE = "GenLab"
 INTRO = ("# GenLab\nRun real image generation and restoration algorithms on your own images or on examples. "
@@ -31,6 +31,7 @@ TABS = (
     ("Texture", texture.build),
     ("Stylize", stylize.build),
     ("Sample", sample.build),
+    ("Train", train.build),
     ("Models", models.build),
 )
 

@@ -1,0 +1,28 @@
+"""The Train tab in a real browser: start the 2-D GAN, watch its plot change, pause it and see it stop."""
+
+import time
+
+from tests.e2e.test_browser import SHOTS, page, pytestmark, server  # noqa: F401  (fixtures and marks)
+
+
+def _picture(page) -> str:
+    return page.locator("#train-picture img").get_attribute("src") or ""
+
+
+def test_the_2d_gan_trains_live_and_pause_stops_it(page):  # noqa: F811
+    page.get_by_role("tab", name="Train").click()
+    page.locator("#train-start").click()
+    page.locator("#train-status >> text=/step \\d+/").wait_for(timeout=60_000)
+    first = _picture(page)
+    page.wait_for_function(f"document.querySelector('#train-picture img').src.length != {len(first)} || "
+                           f"document.querySelector('#train-picture img').src.slice(-200) != {first[-200:]!r}",
+                           timeout=15_000)
+    assert _picture(page) != first, "the plot changed while training"
+    page.screenshot(path=str(SHOTS / "train-gan.png"), full_page=True)
+    page.locator("#train-pause").click()
+    page.locator("#train-status >> text=Paused").wait_for(timeout=10_000)
+    time.sleep(1.0)  # the loop's last frame, drawn at the paused step, arrives
+    status, paused = page.locator("#train-status").inner_text(), _picture(page)
+    time.sleep(2.5)
+    assert page.locator("#train-status").inner_text() == status, "no more steps after Pause"
+    assert _picture(page) == paused

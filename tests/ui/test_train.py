@@ -1,0 +1,90 @@
+"""Train tab handlers: sessions own their runs, Pause stops the loop, the pool's limits reach the page."""
+
+from types import SimpleNamespace
+
+import gradio as gr
+import pytest
+
+from generators import live
+from generators.live.pool import Pool
+from ui import train
+
+GAN = ("GAN on 2-D points", "Ring of 8 Gaussians", 1e-3, 64, 4, 8, 32, "4,000 training digits", 0.5, 0,
+       {"points": [], "labels": []})
+
+
+@pytest.fixture
+def pool(monkeypatch):
+    fresh = Pool(active=3, capacity=5)
+    monkeypatch.setattr(live, "POOL", fresh)
+    monkeypatch.setattr(train, "FRAME_S", 0.1)
+    yield fresh
+    for key in [key for key in train._SESSIONS if key.startswith("test-")]:
+        train.free_session(_request(key))
+
+
+def _request(name: str):
+    return SimpleNamespace(session_hash=name)
+
+
+def _frames(stream, count: int) -> list:
+    return [next(stream) for _ in range(count)]
+
+
+def test_a_run_trains_frame_by_frame_and_pause_stops_it(pool):
+    stream = train.start_training(*GAN, _request("test-a"))
+    frames = _frames(stream, 3)
+    assert "Setting up" in frames[0][0]
+    assert "step" in frames[2][0] and frames[2][1] is not None and frames[2][3] is not None
+    run = train._SESSIONS["test-a"].run
+    assert pool.place(train._SESSIONS["test-a"]) == 0
+    message = train.pause_training(_request("test-a"))
+    assert "Paused" in message
+    step = run.step
+    last = list(stream)
+    assert len(last) <= 1 and "Paused" in last[0][0]
+    assert run.step - step <= 5 * run.chunk, "at most the chunk in progress finishes"
+    assert pool.count() == 0, "a paused run gives its place back"
+
+
+def test_sessions_keep_their_own_runs_and_closing_frees_them(pool):
+    first, second = (train.start_training(*GAN, _request(name)) for name in ("test-b", "test-c"))
+    _frames(first, 2), _frames(second, 2)
+    assert train._SESSIONS["test-b"].run is not train._SESSIONS["test-c"].run
+    train.free_session(_request("test-b"))
+    assert "test-b" not in train._SESSIONS and pool.count() == 1
+    assert list(first) == [], "the closed session's loop ends without another frame"
+
+
+def test_waiting_runs_hear_their_place_and_a_sixth_is_refused(pool):
+    streams = [train.start_training(*GAN, _request(f"test-{k}")) for k in range(6)]
+    for stream in streams[:3]:
+        _frames(stream, 2)
+    waiting = [_frames(stream, 2)[1][0] for stream in streams[3:5]]
+    assert "number 1 in the queue" in waiting[0] and "number 2 in the queue" in waiting[1]
+    next(streams[5])
+    with pytest.raises(gr.Error, match="busy"):
+        next(streams[5])
+
+
+def test_bad_settings_and_an_empty_drawing_become_messages(pool):
+    bad_lr = (GAN[0], GAN[1], 7.0, *GAN[3:])
+    drawn = (GAN[0], "Points I draw", *GAN[2:])
+    for settings, named in ((bad_lr, "lr must be between"), (drawn, "0 points")):
+        stream = train.start_training(*settings, _request("test-bad"))
+        assert named in _frames(stream, 2)[1][0], "the status says why"
+        with pytest.raises(gr.Error, match=named):
+            next(stream)
+    assert pool.count() == 0
+
+
+def test_resume_without_a_run_says_to_start():
+    with pytest.raises(gr.Error, match="press Start"):
+        next(train.resume_training(_request("test-none")))
+
+
+def test_clicks_on_the_pad_add_points_of_the_chosen_class():
+    drawn, pad, note = train.add_point({"points": [], "labels": []}, "class B", SimpleNamespace(index=[160, 0]))
+    assert drawn["labels"] == [1] and drawn["points"][0][1] == pytest.approx(1.6)
+    assert pad.shape == (320, 320, 3) and "1 point drawn" in note
+    assert train.clear_points()[0] == {"points": [], "labels": []}

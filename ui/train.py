@@ -1,0 +1,326 @@
+"""Train tab: watch models learn, live. Every browser session owns its run (kept here under the session's hash
+and freed when the tab closes); a streaming handler trains it for about a second, sends fresh plots, and goes
+on until Pause, the 5-minute limit, or the tab closing. The server's training places are generators.live.POOL:
+a few runs train at once, the next ones wait and are told their place in the queue, one more is refused."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import gradio as gr
+import numpy as np
+from gradio.context import get_blocks_context
+
+from generators import live
+from ui import train_plots as plots
+from ui.common import friendly_errors, whole_number
+
+# Label shown in the UI -> live kind.
+MODELS = {
+    "GAN on 2-D points": "toy-gan",
+    "GMM by EM on 2-D points": "toy-gmm",
+    "Logistic regression on 2-D points": "toy-logistic",
+}
+DATA = {"Ring of 8 Gaussians": "ring8", "Two moons": "moons", "Spiral": "spiral", "Points I draw": "drawn"}
+# The settings each kind starts with when picked: learning rate, batch size, code size.
+DEFAULTS = {
+    "toy-gan": (1e-3, 256, 8), "toy-gmm": (None, None, None), "toy-logistic": (1.0, None, None),
+    "mnist-gan": (2e-4, 64, 32), "mnist-vae": (1e-3, 64, 16), "mnist-dae": (1e-3, 64, 32),
+    "logistic-restore": (2.0, None, None),
+}
+FRAME_S = 1.0          # the page gets new plots about this often
+PICTURE_EVERY_S = 3.0  # digit sample grids are redrawn this often
+MAX_SEED = 2**31 - 1
+# Kinds that converge within a second (EM, logistic regression) show their first steps one by one, then go
+# faster: each update trains at most half as many steps as were taken so far (at least one).
+STEP_BY_STEP = ("toy-gmm", "toy-logistic", "logistic-restore")
+
+
+@dataclass(eq=False)
+class Session:
+    """One browser session's run. ``generation`` grows on every Start, Resume, Pause and Reset: a training loop
+    stops as soon as it is no longer the newest, so Pause stops the CPU work within a fraction of a second."""
+
+    run: object | None = None
+    generation: int = 0
+    stopped_by: str = ""  # what ended the last loop: "Pause", "Start", "Resume", "Reset" or "closed"
+    lock: threading.Lock = field(default_factory=threading.Lock)       # guards run and generation
+    training: threading.Lock = field(default_factory=threading.Lock)   # one loop advances the run at a time
+
+
+_SESSIONS: dict[str, Session] = {}
+_SESSIONS_LOCK = threading.Lock()
+
+
+def _session(request: gr.Request) -> Session:
+    key = getattr(request, "session_hash", None) or "no-session"
+    with _SESSIONS_LOCK:
+        return _SESSIONS.setdefault(key, Session())
+
+
+def free_session(request: gr.Request) -> None:
+    """The tab closed: stop its training loop, give back its place, forget its run."""
+    with _SESSIONS_LOCK:
+        session = _SESSIONS.pop(getattr(request, "session_hash", None) or "no-session", None)
+    if session is not None:
+        _stop(session, "closed")
+        live.POOL.leave(session)
+        session.run = None
+
+
+def _stop(session: Session, by: str) -> int:
+    """End the session's training loop, if one runs (it returns within one chunk of steps); the new generation."""
+    session.stopped_by = by
+    session.generation += 1
+    return session.generation
+
+
+def _hyper(kind: str, data: str, lr, batch, code, components, hidden, digits, noise, drawn) -> dict:
+    """The controls' values -> keyword arguments of live.start for ``kind`` (each kind takes its own)."""
+    by_kind = {
+        "toy-gan": {"lr": lr, "batch": batch, "code": code, "hidden": hidden},
+        "toy-gmm": {"components": components},
+        "toy-logistic": {"lr": lr},
+        "mnist-gan": {"lr": lr, "batch": batch, "code": code, "train_digits": digits},
+        "mnist-vae": {"lr": lr, "batch": batch, "code": code, "train_digits": digits},
+        "mnist-dae": {"lr": lr, "batch": batch, "code": code, "train_digits": digits},
+        "logistic-restore": {"lr": lr, "noise": noise},
+    }
+    hyper = dict(by_kind[kind])
+    if kind in live.TOY_KINDS:
+        hyper["data"] = DATA.get(data, data)
+        if hyper["data"] == "drawn":
+            hyper["points"], hyper["labels"] = drawn["points"], drawn["labels"]
+    if kind in live.DIGIT_KINDS:
+        hyper["train_digits"] = int(str(digits).split()[0].replace(",", ""))
+    return hyper
+
+
+@friendly_errors
+def start_training(model, data, lr, batch, code, components, hidden, digits, noise, seed, drawn,
+                   request: gr.Request):
+    """Start: a new run from the controls, then train it live."""
+    kind = _kind(model)
+    seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
+    session = _session(request)
+    yield "Setting up the run (the first one loads PyTorch: a few seconds)...", gr.skip(), gr.skip(), gr.skip()
+    try:
+        run = live.start(kind, seed=seed, **_hyper(kind, data, lr, batch, code, components, hidden, digits, noise,
+                                                  drawn))
+    except ValueError as error:
+        yield f"Not started: {error}", gr.skip(), gr.skip(), gr.skip()
+        raise
+    with session.lock:
+        generation = _stop(session, "Start")
+        session.run = run
+    yield from _train(session, generation)
+
+
+@friendly_errors
+def resume_training(request: gr.Request):
+    """Resume: go on training the session's run from where it stopped."""
+    session = _session(request)
+    with session.lock:
+        if session.run is None:
+            raise ValueError("There is no run to resume: press Start first.")
+        generation = _stop(session, "Resume")
+    yield from _train(session, generation)
+
+
+def pause_training(request: gr.Request) -> str:
+    """Pause: the training loop sees a newer generation and returns; its place goes to the next run waiting."""
+    session = _session(request)
+    with session.lock:
+        _stop(session, "Pause")
+        run = session.run
+    live.POOL.leave(session)
+    with session.training:  # the chunk of steps in progress ends: the step count below is final
+        pass
+    return "Nothing is training." if run is None else _paused(run)
+
+
+def _paused(run) -> str:
+    return f"**Paused** at step {run.step} after {run.seconds:.0f} s of training. Resume goes on from here."
+
+
+def reset_training(request: gr.Request):
+    """Reset: stop and forget the run; clear the plots."""
+    session = _session(request)
+    with session.lock:
+        _stop(session, "Reset")
+        session.run = None
+    live.POOL.leave(session)
+    return "No run yet: pick a model and press Start.", None, None, None
+
+
+def _train(session: Session, generation: int):
+    """Hold a place in the server's pool, wait for a turn (saying where in the queue), then train about a second
+    at a time and yield (status, picture figure, digit image, curves figure) after each, until paused, replaced,
+    out of time or closed."""
+    run = session.run
+    try:
+        place = live.POOL.enter(session)
+        while place > 0:
+            yield (f"Waiting for a free training place: you are number {place} in the queue "
+                   f"({live.POOL.active} runs train at once on this server).", gr.skip(), gr.skip(), gr.skip())
+            time.sleep(1.0)
+            if session.generation != generation:
+                return
+            place = live.POOL.place(session)
+        last_picture = 0.0
+        while True:
+            started = time.perf_counter()
+            with session.training:
+                _advance(run, session, generation, FRAME_S * 0.75)
+            if session.generation != generation or run.out_of_time:
+                break
+            fresh = time.perf_counter() - last_picture >= PICTURE_EVERY_S or run.kind not in live.DIGIT_KINDS
+            figure, image = _picture(run) if fresh else (gr.skip(), gr.skip())
+            if fresh:
+                last_picture = time.perf_counter()
+            yield _status(run, time.perf_counter() - started), figure, image, _curves(run)
+        if run.out_of_time:
+            yield (f"Stopped: this run has trained for its {live.TIME_LIMIT_S / 60:.0f} minutes (step {run.step}). "
+                   f"Press Start for a new one.", *_picture(run), _curves(run))
+        elif session.stopped_by == "Pause":
+            yield _paused(run), *_picture(run), _curves(run)
+    finally:
+        if session.generation == generation:
+            live.POOL.leave(session)
+
+
+def _advance(run, session: Session, generation: int, seconds: float) -> None:
+    """Train for ``seconds`` in small chunks, stopping early when the session pauses or restarts. Kinds that
+    converge within a second go step by step at first (STEP_BY_STEP)."""
+    deadline = time.perf_counter() + seconds
+    budget = max(1, run.step // 2) if run.kind in STEP_BY_STEP else np.inf
+    while budget > 0 and time.perf_counter() < deadline and session.generation == generation and not run.out_of_time:
+        run.advance(min(run.chunk, budget))
+        budget -= run.chunk
+    if budget <= 0:
+        time.sleep(max(0.0, deadline - time.perf_counter()))
+
+
+def _status(run, frame_seconds: float) -> str:
+    left = max(0.0, live.TIME_LIMIT_S - run.seconds)
+    return (f"Training **{run.kind}**: step {run.step}, {run.seconds:.0f} s trained, {left:.0f} s left of the "
+            f"{live.TIME_LIMIT_S / 60:.0f}-minute limit · this update took {frame_seconds:.1f} s")
+
+
+def _picture(run) -> tuple:
+    """(figure for gr.Plot, image for gr.Image) showing what the run has learned."""
+    state = run.state()
+    if run.kind == "toy-gmm":
+        return plots.gmm_figure(state), None
+    if run.kind == "toy-gan":
+        fakes = run.sample(plots.SHOWN_FAKES, seed=0)
+        return plots.gan_figure(state, fakes, run.discriminator(plots.grid_points()), run.generator_pull(fakes)), None
+    if run.kind == "toy-logistic":
+        return plots.logistic_figure(state, run.probability(plots.grid_points())), None
+    return None, state["picture"]
+
+
+def _curves(run):
+    state = run.state()
+    if run.kind == "toy-gmm":
+        return plots.curves_figure(state["loss_steps"], state["losses"], title="EM raises the log-likelihood",
+                                   ylabel="mean log-likelihood per point")
+    curves = {name: values for name, values in state["losses"].items() if name != "accuracy"}
+    curves.update(state.get("held_out", {}))
+    return plots.curves_figure(state["loss_steps"], curves, title=state.get("curve_title", "Training losses"),
+                               ylabel=state.get("curve_label", "loss"))
+
+
+def add_point(drawn: dict, point_class: str, event: gr.SelectData) -> tuple[dict, np.ndarray, str]:
+    """A click on the pad adds a point of the chosen class."""
+    column, row = event.index
+    drawn = {"points": [*drawn["points"], plots.from_pixel(column, row)],
+             "labels": [*drawn["labels"], 0 if point_class.endswith("A") else 1]}
+    return drawn, plots.pad_picture(drawn["points"], drawn["labels"]), _drawn_note(drawn)
+
+
+def clear_points() -> tuple[dict, np.ndarray, str]:
+    drawn = {"points": [], "labels": []}
+    return drawn, plots.pad_picture([], []), _drawn_note(drawn)
+
+
+def _drawn_note(drawn: dict) -> str:
+    count = len(drawn["points"])
+    return f"{count} point{'s' * (count != 1)} drawn. Pick \"Points I draw\" as the data to train on them."
+
+
+def pick_model(model: str):
+    """Show the controls ``model`` uses, with the settings it starts well from."""
+    kind = _kind(model)
+    lr, batch, code = DEFAULTS[kind]
+    toy, digits = kind in live.TOY_KINDS, kind in live.DIGIT_KINDS
+    return (gr.update(visible=toy), gr.update(value=lr, visible=lr is not None),
+            gr.update(value=batch, visible=batch is not None), gr.update(value=code, visible=code is not None),
+            gr.update(visible=kind == "toy-gmm"), gr.update(visible=kind == "toy-gan"), gr.update(visible=digits),
+            gr.update(visible=kind == "logistic-restore"), gr.update(visible=digits),
+            gr.update(visible=not toy), gr.update(visible=toy))
+
+
+def _kind(model: str) -> str:
+    if model not in MODELS:
+        raise ValueError(f"model must be one of {', '.join(MODELS)}, got {model!r}")
+    return MODELS[model]
+
+
+def build() -> None:
+    gr.Markdown("Train a model **live** and watch it learn: press Start, and the plots update about once a "
+                "second. Pause stops the computer's work; Resume goes on; Reset forgets the run. Each run trains "
+                f"for at most {live.TIME_LIMIT_S / 60:.0f} minutes, and a few runs share the server at once.")
+    drawn = gr.State({"points": [], "labels": []})
+    with gr.Row():
+        with gr.Column(scale=1):
+            model = gr.Radio(list(MODELS), value="GAN on 2-D points", label="Model", elem_id="train-model")
+            data = gr.Radio(list(DATA), value="Ring of 8 Gaussians", label="Data (2-D)")
+            lr = gr.Number(value=1e-3, label="Learning rate", minimum=1e-5, maximum=10, elem_id="train-lr")
+            batch = gr.Slider(8, 512, value=256, step=8, label="Batch size")
+            code = gr.Slider(1, 64, value=8, step=1, label="Code size (dimensions of z)")
+            components = gr.Slider(1, 20, value=8, step=1, label="Mixture components", visible=False)
+            hidden = gr.Slider(4, 256, value=128, step=4, label="Hidden units per layer (G and D)")
+            digits = gr.Radio(["4,000 training digits", "100 training digits"], value="4,000 training digits",
+                              label="Training set (try 100 to watch it overfit)", visible=False)
+            noise = gr.Slider(0.1, 1.0, value=0.5, step=0.05, label="Noise std of the training image", visible=False)
+            seed = gr.Number(value=0, precision=0, label="Seed")
+            with gr.Row():
+                start = gr.Button("Start", variant="primary", elem_id="train-start")
+                pause = gr.Button("Pause", elem_id="train-pause")
+                resume = gr.Button("Resume", elem_id="train-resume")
+                reset = gr.Button("Reset", elem_id="train-reset")
+            compare = gr.Button("Compare with the shipped model", visible=False)
+        with gr.Column(scale=3):
+            status = gr.Markdown("No run yet: pick a model and press Start.", elem_id="train-status")
+            with gr.Row():
+                picture = gr.Plot(label="What the model has learned", show_label=False, elem_id="train-picture")
+                curves = gr.Plot(label="Curves", show_label=False, elem_id="train-curves")
+            digits_image = gr.Image(label="Samples", type="numpy", format="png", interactive=False,
+                                    elem_id="train-digits", visible=False)
+            with gr.Accordion("Draw your own points (click to place them)", open=False):
+                point_class = gr.Radio(["class A", "class B"], value="class A", label="Class of the next points")
+                pad = gr.Image(plots.pad_picture([], []), label="Drawing pad: [-1.6, 1.6] square", type="numpy",
+                               interactive=False, format="png", elem_id="train-pad")
+                drawn_note = gr.Markdown(_drawn_note({"points": []}))
+                clear = gr.Button("Clear the points")
+
+    controls = [model, data, lr, batch, code, components, hidden, digits, noise, seed, drawn]
+    outputs = [status, picture, digits_image, curves]
+    model.change(pick_model, model, [data, lr, batch, code, components, hidden, digits, noise, compare, digits_image,
+                                     picture])
+    # trigger_mode="multiple": Start (or Resume) pressed while a run trains replaces it at once.
+    start.click(start_training, controls, outputs, concurrency_limit=None, concurrency_id="train-loop",
+                api_name="train_start", trigger_mode="multiple")
+    resume.click(resume_training, None, outputs, concurrency_limit=None, concurrency_id="train-loop",
+                 api_name="train_resume", trigger_mode="multiple")
+    pause.click(pause_training, None, status, concurrency_limit=None, concurrency_id="train-control",
+                api_name="train_pause")
+    reset.click(reset_training, None, outputs, concurrency_limit=None, concurrency_id="train-control",
+                api_name="train_reset")
+    pad.select(add_point, [drawn, point_class], [drawn, pad, drawn_note], concurrency_limit=None,
+               concurrency_id="train-control")
+    clear.click(clear_points, None, [drawn, pad, drawn_note], concurrency_limit=None, concurrency_id="train-control")
+    get_blocks_context().root_block.unload(free_session)

@@ -1,0 +1,134 @@
+"""Figures for the Train tab, drawn from a live run's state: the 2-D playground's picture (GMM ellipses, GAN
+points over the discriminator's heat map with the generator's pull as arrows, logistic regression's boundary),
+loss curves with a legend and labelled axes, and the drawing pad for the student's own points. Kept small
+and plain so a figure takes well under 0.2 s."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Ellipse
+
+LIMIT = 1.6          # the 2-D plots show [-LIMIT, LIMIT]^2
+GRID = 60            # heat maps are GRID x GRID
+PAD = 320            # drawing pad, pixels
+SHOWN_FAKES = 600
+ARROWS = 120
+CLASS_COLOURS = ("#1f77b4", "#ff7f0e")
+
+
+def grid_points() -> np.ndarray:
+    """(GRID * GRID, 2) points covering the plotted square, row by row from the bottom."""
+    axis = np.linspace(-LIMIT, LIMIT, GRID)
+    xx, yy = np.meshgrid(axis, axis)
+    return np.stack([xx.ravel(), yy.ravel()], axis=1)
+
+
+def _square(title: str) -> tuple[Figure, object]:
+    figure = Figure(figsize=(5.4, 4.8), dpi=80, layout="constrained")
+    axes = figure.add_subplot()
+    axes.set(xlim=(-LIMIT, LIMIT), ylim=(-LIMIT, LIMIT), xlabel="x₁", ylabel="x₂", title=title, aspect="equal")
+    return figure, axes
+
+
+def gmm_figure(state: dict) -> Figure:
+    figure, axes = _square(f"GMM by EM · step {state['step']} · log-likelihood {state['log_likelihood']:.3f}")
+    data = state["data"]
+    axes.scatter(data[:, 0], data[:, 1], s=3, c="0.55", label="data")
+    for k, (weight, mean, cov) in enumerate(zip(state["weights"], state["means"], state["covariances"])):
+        values, vectors = np.linalg.eigh(cov)
+        angle = np.degrees(np.arctan2(vectors[1, -1], vectors[0, -1]))
+        for sigmas in (1, 2):
+            axes.add_patch(Ellipse(mean, *(2 * sigmas * np.sqrt(values[::-1])), angle=angle, fill=False,
+                                   lw=2.2 / sigmas, alpha=float(np.clip(0.3 + 3 * weight, 0.3, 1.0)),
+                                   color=f"C{k % 10}"))
+    axes.scatter(state["means"][:, 0], state["means"][:, 1], marker="x", s=60, c="k",
+                 label="component means (ellipses: 1 and 2 std)")
+    axes.legend(loc="upper right", fontsize=8)
+    return figure
+
+
+def gan_figure(state: dict, fakes: np.ndarray, real_probability: np.ndarray, pull: np.ndarray) -> Figure:
+    figure, axes = _square(f"GAN · step {state['step']}")
+    heat = axes.imshow(real_probability.reshape(GRID, GRID), origin="lower", extent=(-LIMIT, LIMIT, -LIMIT, LIMIT),
+                       cmap="RdBu", vmin=0, vmax=1, alpha=0.55, interpolation="bilinear")
+    figure.colorbar(heat, ax=axes, fraction=0.046, pad=0.04, label="D(x): probability that x is real")
+    data = state["data"]
+    axes.scatter(data[:, 0], data[:, 1], s=3, c="k", alpha=0.5, label="real data")
+    shown = fakes[:SHOWN_FAKES]
+    axes.scatter(shown[:, 0], shown[:, 1], s=5, c="#7b2cbf", label="generated G(z)")
+    arrows, force = shown[:ARROWS], pull[:ARROWS]
+    length = np.linalg.norm(force, axis=1, keepdims=True).max() + 1e-12
+    axes.quiver(arrows[:, 0], arrows[:, 1], force[:, 0] / length, force[:, 1] / length, color="#2d6a4f",
+                angles="xy", scale_units="xy", scale=4, width=0.004, label="G's gradient (where points move)")
+    axes.legend(loc="upper right", fontsize=7, framealpha=0.8)
+    return figure
+
+
+def logistic_figure(state: dict, probability: np.ndarray) -> Figure:
+    accuracy = state["losses"].get("accuracy", [np.nan])[-1]
+    figure, axes = _square(f"Logistic regression · step {state['step']} · accuracy {accuracy:.1%}")
+    heat = axes.imshow(probability.reshape(GRID, GRID), origin="lower", extent=(-LIMIT, LIMIT, -LIMIT, LIMIT),
+                       cmap="PuOr_r", vmin=0, vmax=1, alpha=0.4, interpolation="bilinear")
+    figure.colorbar(heat, ax=axes, fraction=0.046, pad=0.04, label="p(class B | x)")
+    data, labels = state["data"], state["labels"]
+    for label, colour in enumerate(CLASS_COLOURS):
+        chosen = data[labels == label]
+        axes.scatter(chosen[:, 0], chosen[:, 1], s=4, c=colour, label=f"class {'AB'[label]}")
+    axis = np.linspace(-LIMIT, LIMIT, GRID)
+    axes.contour(axis, axis, probability.reshape(GRID, GRID), levels=[0.5], colors="k", linewidths=2)
+    axes.plot([], [], "k-", lw=2, label="decision boundary p = 0.5")
+    axes.legend(loc="upper right", fontsize=8)
+    return figure
+
+
+def curves_figure(steps: list[int], curves: dict[str, list[float]], *, title: str, ylabel: str,
+                  xlabel: str = "training step") -> Figure:
+    """One line per named curve, against ``steps`` (or each curve's own (steps, values) pair)."""
+    figure = Figure(figsize=(5.4, 4.8), dpi=80, layout="constrained")
+    axes = figure.add_subplot()
+    for name, values in curves.items():
+        xs, ys = values if isinstance(values, tuple) else (steps, values)
+        xs, ys = _thin(np.asarray(xs), np.asarray(ys, dtype=float))
+        axes.plot(xs, ys, label=name, lw=1.5)
+    axes.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    axes.grid(alpha=0.3)
+    if curves:
+        axes.legend(fontsize=8)
+    return figure
+
+
+def _thin(xs: np.ndarray, ys: np.ndarray, most: int = 600) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``most`` points: averages of equal runs, so long curves stay fast to draw and readable."""
+    if len(ys) <= most:
+        return xs, ys
+    size = int(np.ceil(len(ys) / most))
+    cut = len(ys) // size * size
+    return xs[:cut].reshape(-1, size)[:, -1], ys[:cut].reshape(-1, size).mean(axis=1)
+
+
+def pad_picture(points: list[list[float]], labels: list[int]) -> np.ndarray:
+    """The drawing pad: a light square with axes and the placed points (class A blue, B orange), uint8 RGB."""
+    pad = np.full((PAD, PAD, 3), 250, np.uint8)
+    for tick in np.arange(-1.5, 1.51, 0.5):
+        column = to_pixel(np.array([[tick, tick]]))[0]
+        shade = 200 if tick else 150
+        pad[:, column[0]] = shade
+        pad[column[1], :] = shade
+    yy, xx = np.mgrid[:PAD, :PAD]
+    for (px, py), label in zip(to_pixel(np.asarray(points, dtype=float).reshape(-1, 2)), labels):
+        dot = (xx - px) ** 2 + (yy - py) ** 2 <= 16
+        pad[dot] = tuple(int(CLASS_COLOURS[label][i:i + 2], 16) for i in (1, 3, 5))
+    return pad
+
+
+def to_pixel(xy: np.ndarray) -> np.ndarray:
+    """Data coordinates -> (column, row) pixels of the pad."""
+    column = (xy[:, 0] + LIMIT) / (2 * LIMIT) * (PAD - 1)
+    row = (LIMIT - xy[:, 1]) / (2 * LIMIT) * (PAD - 1)
+    return np.rint(np.stack([column, row], axis=1)).astype(int).clip(0, PAD - 1)
+
+
+def from_pixel(column: float, row: float) -> list[float]:
+    """A click on the pad, (column, row) in pixels -> [x1, x2] in data coordinates."""
+    return [round(-LIMIT + 2 * LIMIT * column / (PAD - 1), 4), round(LIMIT - 2 * LIMIT * row / (PAD - 1), 4)]
