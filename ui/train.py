@@ -13,15 +13,19 @@ import gradio as gr
 import numpy as np
 from gradio.context import get_blocks_context
 
-from generators import live
+from generators import imaging, live, registry
 from ui import train_plots as plots
-from ui.common import friendly_errors, whole_number
+from ui.common import HEAVY, HEAVY_LIMIT, digit_picture, display, friendly_errors, whole_number
 
 # Label shown in the UI -> live kind.
 MODELS = {
     "GAN on 2-D points": "toy-gan",
     "GMM by EM on 2-D points": "toy-gmm",
     "Logistic regression on 2-D points": "toy-logistic",
+    "Digits: small GAN": "mnist-gan",
+    "Digits: small VAE": "mnist-vae",
+    "Digits: denoising autoencoder": "mnist-dae",
+    "Seed 000: learn the 5x5 restoration filter": "logistic-restore",
 }
 DATA = {"Ring of 8 Gaussians": "ring8", "Two moons": "moons", "Spiral": "spiral", "Points I draw": "drawn"}
 # The settings each kind starts with when picked: learning rate, batch size, code size.
@@ -33,6 +37,22 @@ DEFAULTS = {
 FRAME_S = 1.0          # the page gets new plots about this often
 PICTURE_EVERY_S = 3.0  # digit sample grids are redrawn this often
 MAX_SEED = 2**31 - 1
+PICTURE_LABELS = {
+    "mnist-gan": "Samples now (the same codes every time)",
+    "mnist-vae": "Samples now (the same codes every time)",
+    "mnist-dae": "Held-out digits, with noise, repaired by the autoencoder (two sets of three rows)",
+    "logistic-restore": "An unseen image: clean, noisy, restored by the learned filter",
+}
+# kind -> (title, y-axis label) of its curves plot.
+CURVES = {
+    "toy-gan": ("GAN losses: D and G pull against each other", "loss (nats)"),
+    "toy-gmm": ("EM raises the log-likelihood", "mean log-likelihood per point"),
+    "toy-logistic": ("Gradient descent lowers the loss", "cross-entropy + L2 penalty"),
+    "mnist-gan": ("GAN losses, and D's score of real digits (a gap: D memorises)", "hinge loss / mean score"),
+    "mnist-vae": ("VAE: negative ELBO, training against held-out digits", "nats per digit (lower is better)"),
+    "mnist-dae": ("Denoising: error on training against held-out digits", "cross-entropy, nats per digit"),
+    "logistic-restore": ("Learning the 5x5 filter", "cross-entropy / fraction of pixels"),
+}
 # Kinds that converge within a second (EM, logistic regression) show their first steps one by one, then go
 # faster: each update trains at most half as many steps as were taken so far (at least one).
 STEP_BY_STEP = ("toy-gmm", "toy-logistic", "logistic-restore")
@@ -85,7 +105,7 @@ def _hyper(kind: str, data: str, lr, batch, code, components, hidden, digits, no
         "toy-logistic": {"lr": lr},
         "mnist-gan": {"lr": lr, "batch": batch, "code": code, "train_digits": digits},
         "mnist-vae": {"lr": lr, "batch": batch, "code": code, "train_digits": digits},
-        "mnist-dae": {"lr": lr, "batch": batch, "code": code, "train_digits": digits},
+        "mnist-dae": {"lr": lr, "batch": batch, "code": code, "train_digits": digits, "noise": noise},
         "logistic-restore": {"lr": lr, "noise": noise},
     }
     hyper = dict(by_kind[kind])
@@ -219,18 +239,56 @@ def _picture(run) -> tuple:
         return plots.gan_figure(state, fakes, run.discriminator(plots.grid_points()), run.generator_pull(fakes)), None
     if run.kind == "toy-logistic":
         return plots.logistic_figure(state, run.probability(plots.grid_points())), None
-    return None, state["picture"]
+    if run.kind == "logistic-restore":
+        return plots.filter_figure(state), display(imaging.upscale_nearest(run.picture(), 3))
+    return None, digit_picture(run.picture(), 2)
 
 
 def _curves(run):
     state = run.state()
-    if run.kind == "toy-gmm":
-        return plots.curves_figure(state["loss_steps"], state["losses"], title="EM raises the log-likelihood",
-                                   ylabel="mean log-likelihood per point")
-    curves = {name: values for name, values in state["losses"].items() if name != "accuracy"}
-    curves.update(state.get("held_out", {}))
-    return plots.curves_figure(state["loss_steps"], curves, title=state.get("curve_title", "Training losses"),
-                               ylabel=state.get("curve_label", "loss"))
+    title, label = CURVES[run.kind]
+    if run.kind == "toy-logistic":
+        curves = {"loss": state["losses"]["loss"]}
+    elif run.kind in ("mnist-vae", "mnist-dae"):
+        watched = "negative ELBO" if run.kind == "mnist-vae" else "cross-entropy"
+        curves = {"each training batch": state["losses"][watched], **state["held_out"]}
+    elif run.kind == "logistic-restore":
+        steps = state["loss_steps"]
+        curves = {**state["losses"], "wrong pixels, noisy image cut at 1/2": (steps, [state["noisy_error"]] * len(steps))}
+    else:
+        curves = {**state["losses"], **state.get("held_out", {})}
+    return plots.curves_figure(state["loss_steps"], curves, title=title, ylabel=label)
+
+
+@friendly_errors
+def compare_with_shipped(request: gr.Request) -> tuple[str, dict]:
+    """The live digit model beside the shipped one of its kind, on the same figures (a few seconds)."""
+    session = _session(request)
+    run = session.run
+    if run is None or run.kind not in live.DIGIT_KINDS:
+        raise ValueError("Train a digit model first (GAN, VAE or denoising autoencoder), then compare.")
+    from generators.live.digits import compare
+
+    with session.training:  # the live run holds still while it is measured
+        found = compare(run, registry.load(run.kind), registry.load("mnist-lenet"))
+        mine = run.picture()
+    shipped = registry.load(run.kind)
+    theirs = mine if run.kind == "mnist-dae" else _tile_samples(shipped)
+    rows = [f"| | live (step {run.step}, {run.seconds:.0f} s) | shipped `{run.kind}` |", "|---|---|---|"]
+    rows += [f"| {name.replace('_', ' ')} | {found['live'].get(name, '—')} | {found['shipped'].get(name, '—')} |"
+             for name in dict.fromkeys([*found["live"], *found["shipped"]]) if name != "class_fractions"]
+    note = ("LeNet confidence: the judge's mean top-class probability on 1,000 samples (higher is better); Fréchet: "
+            "distance of their LeNet features to the 1,000 held-out digits (lower is better)."
+            if run.kind != "mnist-dae" else "PSNR of the restored held-out digits (higher is better).")
+    picture = digit_picture(mine, 2) if run.kind == "mnist-dae" else digit_picture(
+        np.hstack([mine, np.zeros((mine.shape[0], 8), np.float32), theirs]), 2)
+    return "\n".join(rows) + f"\n\n{note}", gr.update(value=picture, visible=True)
+
+
+def _tile_samples(sampler) -> np.ndarray:
+    from generators.live.digits import GRID, tile
+
+    return tile(sampler.sample(GRID[0] * GRID[1], seed=0))
 
 
 def add_point(drawn: dict, point_class: str, event: gr.SelectData) -> tuple[dict, np.ndarray, str]:
@@ -259,8 +317,9 @@ def pick_model(model: str):
     return (gr.update(visible=toy), gr.update(value=lr, visible=lr is not None),
             gr.update(value=batch, visible=batch is not None), gr.update(value=code, visible=code is not None),
             gr.update(visible=kind == "toy-gmm"), gr.update(visible=kind == "toy-gan"), gr.update(visible=digits),
-            gr.update(visible=kind == "logistic-restore"), gr.update(visible=digits),
-            gr.update(visible=not toy), gr.update(visible=toy))
+            gr.update(visible=kind in ("logistic-restore", "mnist-dae")), gr.update(visible=digits),
+            gr.update(visible=not toy, label=PICTURE_LABELS.get(kind)), gr.update(visible=not digits),
+            gr.update(visible=toy), "", gr.update(value=None, visible=False))
 
 
 def _kind(model: str) -> str:
@@ -298,9 +357,13 @@ def build() -> None:
             with gr.Row():
                 picture = gr.Plot(label="What the model has learned", show_label=False, elem_id="train-picture")
                 curves = gr.Plot(label="Curves", show_label=False, elem_id="train-curves")
-            digits_image = gr.Image(label="Samples", type="numpy", format="png", interactive=False,
-                                    elem_id="train-digits", visible=False)
-            with gr.Accordion("Draw your own points (click to place them)", open=False):
+            digits_image = gr.Image(label=PICTURE_LABELS["mnist-gan"],
+                                    type="numpy", format="png", interactive=False, elem_id="train-digits",
+                                    visible=False)
+            compare_note = gr.Markdown()
+            compare_image = gr.Image(label="Live (left) and shipped (right)", type="numpy", format="png",
+                                     interactive=False, visible=False)
+            with gr.Accordion("Draw your own points (click to place them)", open=False) as drawing:
                 point_class = gr.Radio(["class A", "class B"], value="class A", label="Class of the next points")
                 pad = gr.Image(plots.pad_picture([], []), label="Drawing pad: [-1.6, 1.6] square", type="numpy",
                                interactive=False, format="png", elem_id="train-pad")
@@ -310,7 +373,7 @@ def build() -> None:
     controls = [model, data, lr, batch, code, components, hidden, digits, noise, seed, drawn]
     outputs = [status, picture, digits_image, curves]
     model.change(pick_model, model, [data, lr, batch, code, components, hidden, digits, noise, compare, digits_image,
-                                     picture])
+                                     picture, drawing, compare_note, compare_image])
     # trigger_mode="multiple": Start (or Resume) pressed while a run trains replaces it at once.
     start.click(start_training, controls, outputs, concurrency_limit=None, concurrency_id="train-loop",
                 api_name="train_start", trigger_mode="multiple")
@@ -320,6 +383,8 @@ def build() -> None:
                 api_name="train_pause")
     reset.click(reset_training, None, outputs, concurrency_limit=None, concurrency_id="train-control",
                 api_name="train_reset")
+    compare.click(compare_with_shipped, None, [compare_note, compare_image], concurrency_limit=HEAVY_LIMIT,
+                  concurrency_id=HEAVY, api_name="train_compare")
     pad.select(add_point, [drawn, point_class], [drawn, pad, drawn_note], concurrency_limit=None,
                concurrency_id="train-control")
     clear.click(clear_points, None, [drawn, pad, drawn_note], concurrency_limit=None, concurrency_id="train-control")

@@ -132,3 +132,19 @@ def to_pixel(xy: np.ndarray) -> np.ndarray:
 def from_pixel(column: float, row: float) -> list[float]:
     """A click on the pad, (column, row) in pixels -> [x1, x2] in data coordinates."""
     return [round(-LIMIT + 2 * LIMIT * column / (PAD - 1), 4), round(LIMIT - 2 * LIMIT * row / (PAD - 1), 4)]
+
+
+def filter_figure(state: dict) -> Figure:
+    """The learned 5 x 5 weights as an image (red positive, blue negative), each with its value."""
+    weights = state["filter"]
+    figure = Figure(figsize=(5.4, 4.8), dpi=80, layout="constrained")
+    axes = figure.add_subplot()
+    scale = max(float(np.abs(weights).max()), 1e-9)
+    shown = axes.imshow(weights, cmap="RdBu_r", vmin=-scale, vmax=scale)
+    for (row, column), value in np.ndenumerate(weights):
+        axes.text(column, row, f"{value:.1f}", ha="center", va="center", fontsize=9)
+    figure.colorbar(shown, ax=axes, label="weight w on the neighbour's noisy value")
+    axes.set(title=f"Learned filter w · step {state['step']} · intercept b = {state['intercept']:.2f}",
+             xlabel="neighbour column offset", ylabel="neighbour row offset",
+             xticks=range(5), xticklabels=range(-2, 3), yticks=range(5), yticklabels=range(-2, 3))
+    return figure

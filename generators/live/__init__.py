@@ -24,6 +24,10 @@ KINDS = {
     "toy-gmm": ("generators.live.gmm", "GMMRun"),
     "toy-gan": ("generators.live.gan2d", "GAN2DRun"),
     "toy-logistic": ("generators.live.logistic", "LogisticRun"),
+    "mnist-gan": ("generators.live.digits", "DigitGANRun"),
+    "mnist-vae": ("generators.live.digits", "DigitVAERun"),
+    "mnist-dae": ("generators.live.digits", "DigitDAERun"),
+    "logistic-restore": ("generators.live.restore", "RestoreRun"),
 }
 TOY_KINDS = ("toy-gmm", "toy-gan", "toy-logistic")
 DIGIT_KINDS = ("mnist-gan", "mnist-vae", "mnist-dae")

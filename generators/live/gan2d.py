@@ -11,7 +11,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from generators.live.points import DATASETS, make
-from generators.live.run import Run, choice, number_in, whole
+from generators.live.run import Run, choice, number_in, seeded, whole
 
 
 def _mlp(inputs: int, hidden: int, outputs: int) -> nn.Sequential:
@@ -34,9 +34,7 @@ class GAN2DRun(Run):
         self.code = whole(code, "code", 1, 64, self.kind)
         hidden = whole(hidden, "hidden", 4, 512, self.kind)
         self.generator = torch.Generator().manual_seed(self.seed)
-        with torch.random.fork_rng():
-            torch.manual_seed(self.seed)
-            self.g, self.d = _mlp(self.code, hidden, 2), _mlp(2, hidden, 1)
+        self.g, self.d = seeded(self.seed, lambda: (_mlp(self.code, hidden, 2), _mlp(2, hidden, 1)))
         self.g_opt = torch.optim.Adam(self.g.parameters(), lr=lr, betas=(0.5, 0.999))
         self.d_opt = torch.optim.Adam(self.d.parameters(), lr=lr, betas=(0.5, 0.999))
 
