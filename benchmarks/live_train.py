@@ -116,17 +116,11 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     rows = [row for kind in args.only for seed in args.seeds for row in measure[kind](seed)]
     print(f"load average {load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end "
-          f"({os.cpu_count()} CPUs; torch threads: {_threads()})\n")
+          f"({os.cpu_count()} CPUs; live runs train on one torch thread)\n")
     print("| run | training | result | target | met |")
     print("|---|---|---|---|---|")
     for run, training, result, target, met in rows:
         print(f"| {run} | {training} | {result} | {target} | {'yes' if met else '**no**'} |")
-
-
-def _threads() -> int:
-    import torch
-
-    return torch.get_num_threads()
 
 
 if __name__ == "__main__":

@@ -145,6 +145,9 @@ def resume_training(request: gr.Request):
     with session.lock:
         if session.run is None:
             raise ValueError("There is no run to resume: press Start first.")
+        if session.run.out_of_time:
+            raise ValueError(f"This run has trained for its {live.TIME_LIMIT_S / 60:.0f} minutes: press Start for a "
+                             f"new one.")
         generation = _stop(session, "Resume")
     yield from _train(session, generation)
 

@@ -88,3 +88,34 @@ def test_clicks_on_the_pad_add_points_of_the_chosen_class():
     assert drawn["labels"] == [1] and drawn["points"][0][1] == pytest.approx(1.6)
     assert pad.shape == (320, 320, 3) and "1 point drawn" in note
     assert train.clear_points()[0] == {"points": [], "labels": []}
+
+
+def test_compare_puts_the_live_digit_model_beside_the_shipped_one(pool, monkeypatch):
+    from generators.live import digits
+
+    monkeypatch.setattr(digits, "EVAL_EVERY", 5)
+    session = train._session(_request("test-compare"))
+    session.run = live.start("mnist-dae", batch=16, train_digits=100, noise=0.5)
+    session.run.advance(5)
+    table, picture = train.compare_with_shipped(_request("test-compare"))
+    assert "held out psnr db" in table and "shipped `mnist-dae`" in table
+    live_psnr, shipped_psnr = (float(cell) for cell in table.split("held out psnr db |")[1].split("|")[:2])
+    assert shipped_psnr > live_psnr, "five steps of training do not beat the shipped autoencoder"
+    assert picture["visible"] is True and picture["value"].dtype.name == "uint8"
+
+
+def test_compare_needs_a_digit_run(pool):
+    train._session(_request("test-compare-2d")).run = live.start("toy-gmm", components=2)
+    with pytest.raises(gr.Error, match="digit model first"):
+        train.compare_with_shipped(_request("test-compare-2d"))
+
+
+def test_a_run_stops_itself_after_five_minutes_and_says_so(pool):
+    session = train._session(_request("test-limit"))
+    session.run = live.start("toy-gan", batch=16, hidden=8)
+    session.run.seconds = live.TIME_LIMIT_S - 0.05
+    frames = list(train.resume_training(_request("test-limit")))
+    assert "Stopped: this run has trained for its 5 minutes" in frames[-1][0]
+    assert session.run.out_of_time and pool.count() == 0
+    with pytest.raises(gr.Error, match="5 minutes"):
+        next(train.resume_training(_request("test-limit")))
