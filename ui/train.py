@@ -189,9 +189,9 @@ def _train(session: Session, generation: int):
             yield (f"Waiting for a free training place: you are number {place} in the queue "
                    f"({live.POOL.active} runs train at once on this server).", gr.skip(), gr.skip(), gr.skip())
             time.sleep(1.0)
-            if session.generation != generation:
-                return
             place = live.POOL.place(session)
+            if session.generation != generation or place < 0:
+                return
         last_picture = 0.0
         while True:
             started = time.perf_counter()
@@ -208,7 +208,7 @@ def _train(session: Session, generation: int):
             yield (f"Stopped: this run has trained for its {live.TIME_LIMIT_S / 60:.0f} minutes (step {run.step}). "
                    f"Press Start for a new one.", *_picture(run), _curves(run))
         elif session.stopped_by == "Pause":
-            yield _paused(run), *_picture(run), _curves(run)
+            yield _paused(run), gr.skip(), gr.skip(), gr.skip()  # the plots stay as last drawn
     finally:
         if session.generation == generation:
             live.POOL.leave(session)

@@ -21,7 +21,7 @@ def test_the_2d_gan_trains_live_and_pause_stops_it(page):  # noqa: F811
     page.screenshot(path=str(SHOTS / "train-gan.png"), full_page=True)
     page.locator("#train-pause").click()
     page.locator("#train-status >> text=Paused").wait_for(timeout=10_000)
-    time.sleep(1.0)  # the loop's last frame, drawn at the paused step, arrives
+    time.sleep(1.0)  # a frame already on its way when Pause was pressed arrives
     status, paused = page.locator("#train-status").inner_text(), _picture(page)
     time.sleep(2.5)
     assert page.locator("#train-status").inner_text() == status, "no more steps after Pause"
