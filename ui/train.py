@@ -285,7 +285,9 @@ def compare_with_shipped(request: gr.Request) -> tuple[str, dict]:
             if run.kind != "mnist-dae" else "PSNR of the restored held-out digits (higher is better).")
     picture = digit_picture(mine, 2) if run.kind == "mnist-dae" else digit_picture(
         np.hstack([mine, np.zeros((mine.shape[0], 8), np.float32), theirs]), 2)
-    return "\n".join(rows) + f"\n\n{note}", gr.update(value=picture, visible=True)
+    label = ("The live autoencoder's repairs (the table compares it with the shipped one)" if run.kind == "mnist-dae"
+             else "Live (left) and shipped (right)")
+    return "\n".join(rows) + f"\n\n{note}", gr.update(value=picture, visible=True, label=label)
 
 
 def _tile_samples(sampler) -> np.ndarray:

@@ -88,9 +88,11 @@ def curves_figure(steps: list[int], curves: dict[str, list[float]], *, title: st
     figure = Figure(figsize=(5.4, 4.8), dpi=80, layout="constrained")
     axes = figure.add_subplot()
     for name, values in curves.items():
-        xs, ys = values if isinstance(values, tuple) else (steps, values)
+        measured = isinstance(values, tuple)  # (steps, values) of a periodic measurement: drawn bold, with dots
+        xs, ys = values if measured else (steps, values)
         xs, ys = _thin(np.asarray(xs), np.asarray(ys, dtype=float))
-        axes.plot(xs, ys, label=name, lw=1.5)
+        axes.plot(xs, ys, label=name, lw=2.5 if measured else 1.2, marker="o" if measured and len(xs) < 40 else None,
+                  markersize=3, alpha=1.0 if measured else 0.7)
     axes.set(xlabel=xlabel, ylabel=ylabel, title=title)
     axes.grid(alpha=0.3)
     if curves:
