@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from generators import checkpoint
 from generators.registry import CHECKPOINT_DIR
 
 TRAINERS = {
@@ -50,7 +51,8 @@ def main(argv: list[str] | None = None) -> dict:
     if args.out is None:
         args.out = Path(tempfile.mkdtemp(prefix="genlab-dry-run-")) if args.dry_run else CHECKPOINT_DIR
     metrics = module.train(args)
-    print(json.dumps({"checkpoint": str(args.out / f"{args.name}.safetensors"), "metrics": metrics}, indent=2))
+    weights = checkpoint.weight_files(args.out, args.name)[0]
+    print(json.dumps({"checkpoint": str(weights), "metrics": metrics}, indent=2))
     return metrics
 
 
