@@ -1,8 +1,8 @@
 """Every pretrained model GenLab ships, as one literal table, and the lazy loader that serves them.
 
 Adding a model is one line in ``MODELS``: its checkpoint lives in ``checkpoints/<name>.safetensors`` (or its
-shards and index, see generators.checkpoint) + ``<name>.json`` and is built by ``builder`` ("module:callable", called with the verified checkpoint and a
-torch device string). Nothing is imported or read until ``load(name)`` is first called; two threads asking
+shards and index, see generators.checkpoint) + ``<name>.json`` and is built by ``builder`` ("module:callable",
+called with the verified checkpoint and a torch device string). Nothing is imported or read until ``load(name)`` is first called; two threads asking
 for the same model at once load it once.
 """
 

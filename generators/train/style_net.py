@@ -46,8 +46,9 @@ def train(args) -> dict:
     style_name = args.name.removeprefix("style-")
     if args.dry_run:
         args.steps, args.batch, args.size, args.save_every = 1, 1, 64, 1
-    photos = _photos(bsds("train")[:2] if args.dry_run else bsds("train"), short_side=2 * args.size)
-    held_out = _eval_images(bsds("test")[:1 if args.dry_run else EVAL_IMAGES], 64 if args.dry_run else EVAL_SIZE)
+    photos = _photos(bsds("train", home=args.data)[:2 if args.dry_run else None], short_side=2 * args.size)
+    held_out = _eval_images(bsds("test", home=args.data)[:1 if args.dry_run else EVAL_IMAGES],
+                            64 if args.dry_run else EVAL_SIZE)
     loss_net = feats.RandomFeatures()
     with torch.no_grad():
         targets = [feats.gram(m) for m in loss_net(torch.from_numpy(pattern(style_name)).permute(2, 0, 1)[None]).style]

@@ -1,5 +1,11 @@
+import pytest
+
 from generators.registry import Registry
 from generators.train.__main__ import main
+
+
+# Dry runs read a synthetic photo set in tmp_path, so they run on a fresh clone with no ../shared beside it.
+pytestmark = pytest.mark.usefixtures("synthetic_data_home")
 
 
 def test_dry_run_writes_a_loadable_style_network_and_resumes(tmp_path):
