@@ -12,6 +12,7 @@ import pandas as pd
 from generators import imaging, style
 from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image,
                        upload_image, whole_number)
+from ui.gpu import on_gpu
 
 MAX_SIDE = 1024
 TIME_CAP_S = 180
@@ -97,6 +98,7 @@ def _status(method: str, seconds: float, notices: list[str], extra: str = "") ->
     return "  \n".join(lines + notices)
 
 
+@on_gpu(120)
 @friendly_errors
 def run(content_path, method_label, fast_style, style_path, strength, preserve_colors, content_weight,
         style_weight, steps, size, init, seed):
