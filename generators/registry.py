@@ -230,6 +230,12 @@ class Registry:
             self.notes[spec.name] = f"{spec.name} did not fit in GPU memory and runs on the CPU instead."
             return build(found, "cpu")
 
+    def unload(self) -> None:
+        """Forget every loaded model, so the next load() builds it again (on the device chosen now)."""
+        for name in self.table:
+            with self._locks[name]:
+                self._models.pop(name, None)
+
     def loaded(self) -> list[str]:
         return [name for name in self.table if name in self._models]
 
@@ -285,6 +291,7 @@ def _resolve(target: str):
 default = Registry()
 load = default.load
 loaded = default.loaded
+unload = default.unload
 status = default.status
 card = default.card
 spec = default.spec
