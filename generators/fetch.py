@@ -12,7 +12,6 @@ import hashlib
 import shutil
 import tarfile
 import tempfile
-import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -60,13 +59,19 @@ def bsds_listing_sha256(folder: Path) -> str:
     return hashlib.sha256(lines.encode()).hexdigest()
 
 
-def _download(url: str, target: Path) -> None:
-    """Download ``url`` to ``target`` (via a .part file, so an interrupted download leaves nothing)."""
+def download(url: str, target: Path, *, sha256_prefix: str | None = None) -> None:
+    """Download ``url`` to ``target`` via a .part file, so an interrupted or rejected download leaves nothing;
+    a stalled connection fails after TIMEOUT_S. ``sha256_prefix``: the file's sha256 must start with it."""
     part = target.with_name(target.name + ".part")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response, open(part, "wb") as stream:
-        shutil.copyfileobj(response, stream)
-    part.replace(target)
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response, open(part, "wb") as stream:
+            shutil.copyfileobj(response, stream)
+        if sha256_prefix is not None and not _digest(part, "sha256").startswith(sha256_prefix):
+            raise FetchError(f"{url} did not match its sha256 (expected it to start with {sha256_prefix})")
+        part.replace(target)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def layout_bsds(archive: Path, home: Path, *, expected_sha256: str | None) -> Layout:
@@ -120,8 +125,8 @@ def fetch_bsds(home: Path, *, archive: Path | None = None, url: str = BSDS500_UR
         archive = home / "BSR_bsds500.tgz"
         if not archive.is_file():
             try:
-                _download(url, archive)
-            except (urllib.error.URLError, OSError, TimeoutError) as error:
+                download(url, archive)
+            except (OSError, FetchError) as error:
                 raise FetchError(offline_bsds(home, str(error))) from None
     return layout_bsds(archive, home, expected_sha256=BSDS400_SHA256)
 
@@ -159,9 +164,9 @@ def _download_first(urls: tuple[str, ...], name: str, target: Path, home: Path) 
     reasons = []
     for base in urls:
         try:
-            _download(base + name, target)
+            download(base + name, target)
             return
-        except (urllib.error.URLError, OSError, TimeoutError) as error:
+        except (OSError, FetchError) as error:
             reasons.append(f"{base}: {error}")
     raise FetchError(offline_mnist(home, "; ".join(reasons)))
 

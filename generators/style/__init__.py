@@ -62,15 +62,13 @@ def fetch_vgg19() -> tuple[Path | None, str]:
     found = vgg_weights_path()
     if found is not None:
         return found, f"VGG-19 weights found in `{found.parent}`."
-    import torch
+    from generators import fetch
 
     target = hub_checkpoints() / VGG19_FILE
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         # torchvision names the file <name>-<first 8 hex digits of its sha256>.pth; the download checks them.
-        torch.hub.download_url_to_file(VGG19_URL, str(target), hash_prefix=VGG19_FILE.split("-")[1][:8],
-                                       progress=False)
-    except (OSError, RuntimeError, ValueError) as error:
+        fetch.download(VGG19_URL, target, sha256_prefix=VGG19_FILE.split("-")[1][:8])
+    except (OSError, fetch.FetchError) as error:
         return None, f"VGG-19 could not be downloaded from {VGG19_URL} ({error})"
     return target, f"Downloaded VGG-19's ImageNet weights ({VGG19_MB} MB) to `{target.parent}`."
 

@@ -117,3 +117,14 @@ def test_mnist_offline_lists_the_four_files_and_the_folder(tmp_path):
     assert all(name in message for name in fetch.MNIST_MD5) and str(tmp_path / "mnist") in message
     with pytest.raises(ValueError, match="fetch mnist"):
         datasets.mnist_full("train", home=tmp_path)
+
+
+def test_a_download_is_checked_against_its_sha256_prefix_and_leaves_nothing_when_wrong(tmp_path):
+    source = tmp_path / "weights.bin"
+    source.write_bytes(b"some weights")
+    prefix = fetch._digest(source, "sha256")[:8]
+    fetch.download(source.as_uri(), tmp_path / "got" / "ok.bin", sha256_prefix=prefix)
+    assert (tmp_path / "got" / "ok.bin").read_bytes() == b"some weights"
+    with pytest.raises(fetch.FetchError, match="sha256"):
+        fetch.download(source.as_uri(), tmp_path / "got" / "bad.bin", sha256_prefix="00000000")
+    assert sorted(path.name for path in (tmp_path / "got").iterdir()) == ["ok.bin"]

@@ -129,34 +129,31 @@ def test_vgg19_is_used_only_when_its_weights_are_cached(monkeypatch, tmp_path):
         features.network("vgg19")
 
 
-def _no_network(url, dst, **options):
+def _no_network(url, target, **options):
     raise urllib.error.URLError("no network here")
 
 
 def test_vgg19_download_failure_is_a_message_not_a_silent_fallback(monkeypatch, tmp_path):
-    import torch
-
-    from generators import style
+    from generators import fetch, style
 
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    monkeypatch.setattr(torch.hub, "download_url_to_file", _no_network)
+    monkeypatch.setattr(fetch, "download", _no_network)
     weights, note = style.fetch_vgg19()
     assert weights is None and style.VGG19_URL in note and "no network here" in note
 
 
 def test_vgg19_is_downloaded_once_into_the_hub_cache_with_its_hash_checked(monkeypatch, tmp_path):
-    import torch
-
-    from generators import style
+    from generators import fetch, style
 
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     calls = []
 
-    def fake_download(url, dst, hash_prefix=None, progress=True):
-        calls.append((url, hash_prefix))
-        Path(dst).write_bytes(b"weights")
+    def fake_download(url, target, *, sha256_prefix=None):
+        calls.append((url, sha256_prefix))
+        Path(target).parent.mkdir(parents=True)
+        Path(target).write_bytes(b"weights")
 
-    monkeypatch.setattr(torch.hub, "download_url_to_file", fake_download)
+    monkeypatch.setattr(fetch, "download", fake_download)
     weights, note = style.fetch_vgg19()
     assert weights == tmp_path / "hub" / "checkpoints" / style.VGG19_FILE and "Downloaded" in note
     assert style.fetch_vgg19()[0] == weights

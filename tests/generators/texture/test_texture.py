@@ -175,13 +175,13 @@ def test_vgg19_asked_for_without_its_weights_is_refused(exemplar, tmp_path, monk
 def test_vgg19_opted_in_but_offline_says_the_download_failed(exemplar, tmp_path, monkeypatch):
     import urllib.error
 
-    import torch
+    from generators import fetch
 
-    def offline(url, dst, **options):
+    def offline(url, target, **options):
         raise urllib.error.URLError("offline")
 
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     monkeypatch.setenv("GENLAB_VGG19", "1")
-    monkeypatch.setattr(torch.hub, "download_url_to_file", offline)
+    monkeypatch.setattr(fetch, "download", offline)
     with pytest.raises(ValueError, match="could not be downloaded.*offline.*network='random'"):
         synthesize(exemplar, method="neural", size=(32, 32), seed=0, network="vgg19")
