@@ -84,14 +84,17 @@ def layout_bsds(archive: Path, home: Path, *, expected_sha256: str | None) -> La
     staging = Path(tempfile.mkdtemp(prefix=".bsds400-", dir=home))
     try:
         count = 0
-        with tarfile.open(archive) as tar:
-            for member in tar.getmembers():
-                path = PurePosixPath(member.name)
-                if member.isfile() and path.suffix == ".jpg" and str(path.parent) in {
-                        f"{BSDS_MEMBERS}/{split}" for split in BSDS_SPLITS}:
-                    source = tar.extractfile(member)
-                    (staging / path.name).write_bytes(source.read())
-                    count += 1
+        folders = {f"{BSDS_MEMBERS}/{split}" for split in BSDS_SPLITS}
+        try:
+            with tarfile.open(archive) as tar:
+                for member in tar.getmembers():
+                    path = PurePosixPath(member.name)
+                    if member.isfile() and path.suffix == ".jpg" and str(path.parent) in folders:
+                        (staging / path.name).write_bytes(tar.extractfile(member).read())
+                        count += 1
+        except (tarfile.TarError, EOFError, OSError) as error:
+            raise FetchError(f"{archive} is not a readable .tgz ({error}): delete it and download {BSDS500_URL} "
+                             "again") from None
         if count == 0:
             raise FetchError(f"{archive} holds no {BSDS_MEMBERS}/{{train,test}}/*.jpg: is it BSR_bsds500.tgz "
                              f"from {BSDS500_URL}?")
@@ -112,7 +115,7 @@ def layout_bsds(archive: Path, home: Path, *, expected_sha256: str | None) -> La
 def offline_bsds(home: Path, reason: str) -> str:
     archive = Path(home) / "BSR_bsds500.tgz"
     return (f"Could not download BSDS500 ({reason}).\n"
-            f"On a machine with internet, fetch {BSDS500_URL} (about 70 MB),\n"
+            f"On a machine with internet, fetch {BSDS500_URL},\n"
             f"put it at {archive}, then run:\n"
             f"  python -m generators.datasets fetch bsds500 --archive {archive}")
 

@@ -56,6 +56,14 @@ def test_a_laid_out_set_is_checked_against_its_sha256(tmp_path):
     assert not (tmp_path / "third" / "bsds400").exists()
 
 
+def test_a_damaged_archive_is_a_message(tmp_path):
+    archive = _bsds_archive(tmp_path / "BSR_bsds500.tgz")
+    archive.write_bytes(archive.read_bytes()[:100])
+    with pytest.raises(fetch.FetchError, match="not a readable .tgz.*download"):
+        fetch.layout_bsds(archive, tmp_path / "data", expected_sha256=None)
+    assert list((tmp_path / "data").iterdir()) == []
+
+
 def test_offline_the_fetch_says_which_archive_and_where(tmp_path):
     with pytest.raises(fetch.FetchError) as caught:
         fetch.fetch_bsds(tmp_path, url=UNREACHABLE)
