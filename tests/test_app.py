@@ -162,7 +162,7 @@ def test_interpolation_gives_a_strip_and_an_animation(client):
         assert gif.n_frames == 2 * 6 - 2
 
 
-def test_a_drawing_is_read_and_a_blank_one_refused(client):
+def test_a_drawing_is_read_and_a_blank_one_refused(client, tmp_path):
     from gradio_client import handle_file
     from gradio_client.exceptions import AppError
 
@@ -171,8 +171,7 @@ def test_a_drawing_is_read_and_a_blank_one_refused(client):
                                             api_name="/read_drawing")
     assert "ELBO" in reading and "**7**" in reading
     blank = Image.new("RGBA", (280, 280), (255, 255, 255, 0))
-    path = ROOT / "artifacts" / "blank-drawing.png"
-    path.parent.mkdir(exist_ok=True)
+    path = tmp_path / "blank-drawing.png"
     blank.save(path)
     with pytest.raises(AppError, match="blank"):
         client.predict({"background": None, "layers": [], "composite": handle_file(str(path))},

@@ -12,6 +12,7 @@ from generators import registry
 from generators.datasets import mnist
 from generators.denoise import check_level
 from ui.common import digit_picture, display, diverging, friendly_errors, output_image, whole_number
+from ui.gpu import on_gpu
 
 MODEL = "mnist-dae"
 MAX_SEED = 2**31 - 1
@@ -21,6 +22,7 @@ def _psnr(estimate: np.ndarray, clean: np.ndarray) -> float:
     return round(float(-10 * np.log10(max(float(np.mean((estimate - clean) ** 2)), 1e-10))), 2)
 
 
+@on_gpu()
 @friendly_errors
 def autoencode(index, sigma, seed):
     """(gallery of clean, noisy and every reconstruction, the codes as a heat map, a summary)."""

@@ -14,6 +14,7 @@ from generators import imaging
 from ui import autoencoder
 from ui.common import (HEAVY, HEAVY_LIMIT, brush_ready, display, diverging, examples, friendly_errors, output_image,
                        upload_image, whole_number)
+from ui.gpu import on_gpu
 
 WORK_SIDE = 256
 MAX_SEED = 2**31 - 1
@@ -146,6 +147,7 @@ def score(clean: np.ndarray, estimate: np.ndarray) -> tuple[float, float]:
     return round(float(psnr), 2), round(float(ssim), 3)
 
 
+@on_gpu(120)
 @friendly_errors
 def restore(path, grayscale, corruption, sigma255, rate, fraction, seed, methods, editor, ising_algorithm,
             ensemble=1, progress=gr.Progress()):
@@ -201,6 +203,7 @@ def _summary(sigma: float, notes: list[str], rows: list) -> str:
     return " ".join(text + notes)
 
 
+@on_gpu(120)
 @friendly_errors
 def psnr_sweep(path, grayscale, seed, methods, progress=gr.Progress()):
     """PSNR against noise sigma for the chosen noise methods, on the image shrunk to 96 px (a quick sweep)."""
@@ -220,6 +223,7 @@ def psnr_sweep(path, grayscale, seed, methods, progress=gr.Progress()):
     return pd.DataFrame(rows)
 
 
+@on_gpu()
 @friendly_errors
 def learned(path, grayscale, corruption, sigma255, seed, methods):
     """What the learned methods learned at this noise level: the least-squares filter, the logistic weights,

@@ -17,6 +17,7 @@ from generators.datasets import mnist
 from generators.sample import masks, sketch
 from ui.common import (HEAVY, HEAVY_LIMIT, brush_ready, digit_picture, display, examples, friendly_errors, output_image,
                        whole_number)
+from ui.gpu import on_gpu
 
 # Label shown in the UI -> registry name. Every entry offers sample(n, *, seed).
 SAMPLERS = {
@@ -36,18 +37,21 @@ FRAME_MS = 90
 UNREADABLE_MARGIN_NATS = 100.0
 
 
+@on_gpu()
 @friendly_errors
 def draw_samples(model: str, count, seed) -> tuple[np.ndarray, str]:
     """A grid of ``count`` digits from ``model`` drawn with ``seed``, and the model's measured figures."""
     return _samples(_registry_name(model, SAMPLERS), count, seed)
 
 
+@on_gpu()
 @friendly_errors
 def compare_samples(count, seed) -> tuple:
     """The same number of digits from each of the three models, side by side, each with its figures."""
     return tuple(output for name in SAMPLERS.values() for output in _samples(name, count, seed))
 
 
+@on_gpu()
 @friendly_errors
 def draw_digit(model: str, digit: str, count, seed) -> tuple[np.ndarray, str]:
     """Classifier-guided choice: ``count`` samples the LeNet reads as ``digit`` (from a pool of 4,096)."""
@@ -62,6 +66,7 @@ def draw_digit(model: str, digit: str, count, seed) -> tuple[np.ndarray, str]:
                             f"The model itself is unchanged.  \n{_elapsed(start)}")
 
 
+@on_gpu()
 @friendly_errors
 def interpolate_seeds(model: str, seed_a, seed_b, frames) -> tuple[np.ndarray, str, str]:
     """Decode ``frames`` codes along the great circle from the code of seed A to the code of seed B."""
@@ -77,6 +82,7 @@ def interpolate_seeds(model: str, seed_a, seed_b, frames) -> tuple[np.ndarray, s
             f"{_elapsed(start)}")
 
 
+@on_gpu()
 @friendly_errors
 def latent_map_plot(size) -> tuple[Figure, str]:
     """The VAE's decoded latent plane (top-2 principal directions of the held-out codes), codes on top."""
@@ -90,6 +96,7 @@ def latent_map_plot(size) -> tuple[Figure, str]:
         f"digit at that point, every dot a held-out digit's code, coloured by its true class.  \n{_elapsed(start)}")
 
 
+@on_gpu()
 @friendly_errors
 def read_drawing(drawing) -> tuple[np.ndarray, np.ndarray, str]:
     """Sketch -> MNIST-style digit -> VAE code -> reconstruction, with the digit's ELBO and LeNet's reading."""
@@ -104,6 +111,7 @@ def read_drawing(drawing) -> tuple[np.ndarray, np.ndarray, str]:
             f"({chance.max():.0%} sure).  \n{_elapsed(start)}")
 
 
+@on_gpu()
 @friendly_errors
 def morph_drawing(drawing, target: str, frames) -> tuple[np.ndarray, str, str]:
     """Interpolate from the drawing's code to the code of the first held-out example of digit ``target``."""
@@ -120,6 +128,7 @@ def morph_drawing(drawing, target: str, frames) -> tuple[np.ndarray, str, str]:
             f"latent space.  \n{_elapsed(start)}")
 
 
+@on_gpu()
 @friendly_errors
 def repair_digit(model: str, index, mask: str, seed):
     """Hide part of held-out digit ``index`` and search the model's latent space for a code that explains the

@@ -12,6 +12,7 @@ import pandas as pd
 from generators import imaging, style
 from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image,
                        upload_image, whole_number)
+from ui.gpu import on_gpu
 
 MAX_SIDE = 1024
 TIME_CAP_S = 180
@@ -97,9 +98,10 @@ def _status(method: str, seconds: float, notices: list[str], extra: str = "") ->
     return "  \n".join(lines + notices)
 
 
+@on_gpu(120)
 @friendly_errors
 def run(content_path, method_label, fast_style, style_path, strength, preserve_colors, content_weight,
-        style_weight, steps, size, init, seed):
+        style_weight, steps, size, init, seed, use_vgg19=False):
     """Stylise the content image; yields (image, status, loss table). The Gatys method streams previews."""
     method = _method(method_label)
     content, notices = _content(content_path)
@@ -113,13 +115,25 @@ def run(content_path, method_label, fast_style, style_path, strength, preserve_c
         yield display(result), _status(method_label, time.perf_counter() - started, notices), None
         return
     yield from _run_gatys(content, style_path, strength, preserve_colors, content_weight, style_weight,
-                          steps, size, init, seed, notices)
+                          steps, size, init, seed, notices, bool(use_vgg19))
+
+
+def _feature_network(use_vgg19: bool) -> tuple[str, list[str]]:
+    """The network Gatys runs with, and what to tell the user: VGG-19 only when ticked (downloaded once if
+    needed; if that fails, the random filters, saying so), else the offline random filters."""
+    if not use_vgg19:
+        return "random", []
+    weights, note = style.fetch_vgg19()
+    if weights is None:
+        return "random", [f"{note}; using the random-filter network instead."]
+    return "vgg19", [note]
 
 
 def _run_gatys(content, style_path, strength, preserve_colors, content_weight, style_weight, steps, size, init,
-               seed, notices):
+               seed, notices, use_vgg19=False):
     reference, more = _style_image(style_path)
-    notices = notices + more
+    network, said = _feature_network(use_vgg19)
+    notices = notices + more + said
     steps = whole_number(steps, name="Steps", low=1, high=style.MAX_GATYS_STEPS)
     size = whole_number(size, name="Size", low=32, high=MAX_SIDE)
     seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
@@ -128,7 +142,8 @@ def _run_gatys(content, style_path, strength, preserve_colors, content_weight, s
         notices = notices + [f"Optimised at {size} px on the longer side (the Size slider)."]
     rows: list[tuple[int, float, str]] = []
     previews = style.gatys(content, reference, content_weight=content_weight, style_weight=style_weight,
-                           steps=steps, size=size, init=init, preserve_colors=preserve_colors, seed=seed)
+                           steps=steps, size=size, init=init, preserve_colors=preserve_colors, seed=seed,
+                           network=network)
     started = time.perf_counter()
     for preview in previews:
         rows += [(preview.step, preview.total, "total"), (preview.step, preview.style, "style"),
@@ -161,9 +176,9 @@ def _style_file(name: str) -> str | None:
 def _network_note() -> str:
     weights = style.vgg_weights_path()
     if weights is not None:
-        return f"Feature network: **VGG-19, ImageNet weights** (found in `{weights.parent}`)."
-    return ("Feature network: **random multi-scale filters** (works offline). VGG-19 would be used if "
-            f"`{style.VGG19_FILE}` were in the local torch hub cache; this app never downloads it.")
+        return f"VGG-19's ImageNet weights are on this machine (`{weights.parent}`)."
+    return ("Unticked, the feature network is **random multi-scale filters** (works offline). Ticking VGG-19 "
+            f"downloads `{style.VGG19_FILE}` (~{style.VGG19_MB} MB) once from download.pytorch.org.")
 
 
 def build() -> None:
@@ -195,6 +210,8 @@ def build() -> None:
                 with gr.Row():
                     init = gr.Radio(list(style.INITS), value="content", label="Start from")
                     seed = gr.Number(0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
+                use_vgg19 = gr.Checkbox(style.vgg19_opted_in() or style.vgg_weights_path() is not None,
+                                        label=f"Use VGG-19 (ImageNet weights; downloads ~{style.VGG19_MB} MB once)")
                 gr.Markdown(_network_note())
             with gr.Row():
                 go = gr.Button("Stylize", variant="primary")
@@ -211,7 +228,7 @@ def build() -> None:
                   api_visibility="private")
     fast_style.change(_style_file, inputs=fast_style, outputs=trained_on, api_visibility="private")
     event = go.click(run, inputs=[content, method, fast_style, style_image, strength, preserve, content_weight,
-                                  style_weight, steps, size, init, seed],
+                                  style_weight, steps, size, init, seed, use_vgg19],
                      outputs=[result, status, losses], api_name="stylize",
                      concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     stop.click(None, cancels=[event], api_visibility="private")

@@ -13,6 +13,7 @@ from generators import imaging, texture
 from generators.texture import sourcemap
 from ui.common import (HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image,
                        upload_image, whole_number)
+from ui.gpu import on_gpu
 
 # Label shown in the UI -> (method, largest exemplar side, largest output side). Efros-Leung compares every
 # output pixel with every exemplar window, so it gets the smallest exemplar.
@@ -62,6 +63,7 @@ of one colour gradient are pieces copied whole; a noisy map means pixels came fr
 """
 
 
+@on_gpu(120)
 @friendly_errors
 def grow(exemplar_file, method: str, side, seed, window, block, overlap, target_file, alpha, steps):
     """Stream (output, source map, status) while the texture grows, until done, stopped or TIME_CAP."""

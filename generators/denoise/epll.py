@@ -39,7 +39,7 @@ INPAINT_SIGMAS = tuple(float(s) / 255.0 for s in np.geomspace(40.0, 1.0, 12))
 class PatchGMM:
     """A Gaussian mixture over DC-removed 8x8 patches, kept as eigen-decompositions for fast Wiener filters."""
 
-    def __init__(self, *, weights: np.ndarray, means: np.ndarray, covariances: np.ndarray):
+    def __init__(self, *, weights: np.ndarray, means: np.ndarray, covariances: np.ndarray, device: str = "cpu"):
         weights = np.asarray(weights, dtype=np.float64)
         means = np.asarray(means, dtype=np.float64)
         covariances = np.asarray(covariances, dtype=np.float64)
@@ -55,7 +55,7 @@ class PatchGMM:
         self._values = np.clip(values, 1e-8, None)
         self._vectors = vectors
         self._upper = np.triu_indices(DIM)                                 # the 2,080 pairs i <= j
-        self.device = "cpu"
+        self.device = device
 
     @property
     def components(self) -> int:
@@ -74,16 +74,16 @@ class PatchGMM:
     @classmethod
     def from_checkpoint(cls, found, device: str = "cpu") -> "PatchGMM":
         arrays = found.arrays
-        return cls(weights=arrays["weights"], means=arrays["means"], covariances=arrays["covariances"])
+        return cls(weights=arrays["weights"], means=arrays["means"], covariances=arrays["covariances"], device=device)
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {"weights": self.weights, "means": self.means, "covariances": self.covariances}
 
     def log_likelihood(self, patches: np.ndarray) -> np.ndarray:
         """log p(z) per DC-removed patch (n,), in nats (float64 throughout)."""
-        centred = torch.from_numpy(remove_dc(patches))
+        centred = torch.from_numpy(remove_dc(patches)).to(self.device)
         scores = _Scorer(self, 0.0, torch.float64)(centred)
-        return torch.logsumexp(scores, dim=1).numpy() - 0.5 * DIM * math.log(2 * math.pi)
+        return torch.logsumexp(scores, dim=1).cpu().numpy() - 0.5 * DIM * math.log(2 * math.pi)
 
     def map_patches(self, patches: torch.Tensor, noise_sigma: float) -> torch.Tensor:
         """Approximate MAP of clean patches given noisy ones (n, 64) with noise level ``noise_sigma``.
@@ -100,10 +100,10 @@ class PatchGMM:
         out = torch.empty_like(centred)
         for k in torch.unique(best).tolist():
             rows = torch.nonzero(best == k).squeeze(1)
-            vectors = torch.from_numpy(self._vectors[k]).float()
-            mean = torch.from_numpy(self.means[k]).float()
+            vectors = torch.from_numpy(self._vectors[k]).to(patches.device, torch.float32)
+            mean = torch.from_numpy(self.means[k]).to(patches.device, torch.float32)
             # In U_k's basis the Wiener filter is diagonal: shrink coordinate j by l_j / (l_j + s^2).
-            shrink = torch.from_numpy(self._values[k] / (self._values[k] + variance)).float()
+            shrink = torch.from_numpy(self._values[k] / (self._values[k] + variance)).to(patches.device, torch.float32)
             coords = (centred[rows] - mean) @ vectors
             out[rows] = mean + (coords * shrink) @ vectors.T
         return out + dc
@@ -124,13 +124,14 @@ class _Scorer:
         precision = np.einsum("kij,kj,klj->kil", prior._vectors, 1.0 / noisy, prior._vectors)
         rows, cols = prior._upper
         twice = np.where(rows == cols, 1.0, 2.0)
-        self.rows, self.cols = torch.from_numpy(rows), torch.from_numpy(cols)
-        self.quadratic = torch.from_numpy((precision[:, rows, cols] * twice).T).to(dtype)   # (2080, K)
+        device = prior.device
+        self.rows, self.cols = torch.from_numpy(rows).to(device), torch.from_numpy(cols).to(device)
+        self.quadratic = torch.from_numpy((precision[:, rows, cols] * twice).T).to(device, dtype)  # (2080, K)
         linear = np.einsum("kij,kj->ki", precision, prior.means)           # A_k mu_k, (K, 64)
-        self.linear = torch.from_numpy(-2.0 * linear.T).to(dtype)                          # (64, K)
+        self.linear = torch.from_numpy(-2.0 * linear.T).to(device, dtype)                  # (64, K)
         constant = (prior._log_weights - 0.5 * np.log(noisy).sum(axis=1)
                     - 0.5 * np.einsum("ki,ki->k", linear, prior.means))
-        self.constant = torch.from_numpy(constant).to(dtype)                               # (K,)
+        self.constant = torch.from_numpy(constant).to(device, dtype)                       # (K,)
 
     def __call__(self, centred: torch.Tensor) -> torch.Tensor:
         products = centred[:, self.rows] * centred[:, self.cols]          # (n, 2080): y_i y_j, i <= j
@@ -167,7 +168,8 @@ def steps(prior: PatchGMM, image: np.ndarray, *, sigma: float, known: np.ndarray
     if min(height, width) < PATCH:
         raise ValueError(f"EPLL needs an image at least {PATCH}x{PATCH}, got {width}x{height}; use a larger image")
     observed = torch.from_numpy(np.ones_like(image) if known is None else known.astype(np.float32))[None, None]
-    noisy = torch.from_numpy(np.ascontiguousarray(image, dtype=np.float32))[None, None]
+    observed = observed.to(prior.device)
+    noisy = torch.from_numpy(np.ascontiguousarray(image, dtype=np.float32))[None, None].to(prior.device)
     if known is None:
         noise_levels = [sigma / math.sqrt(b) for b in (betas or DENOISE_BETAS)]
     else:
@@ -186,6 +188,6 @@ def steps(prior: PatchGMM, image: np.ndarray, *, sigma: float, known: np.ndarray
         estimate = (lam * observed * noisy + beta * DIM * average) / (lam * observed + beta * DIM)
         if progress is not None:
             progress((index + 1) / len(noise_levels), f"EPLL step {index + 1}/{len(noise_levels)}")
-        yield estimate[0, 0].numpy().copy()
+        yield estimate[0, 0].cpu().numpy().copy()
         if time_limit is not None and time.perf_counter() - started > time_limit:
             break

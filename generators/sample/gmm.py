@@ -19,7 +19,7 @@ SIDE = 28
 
 class GMMSampler:
     def __init__(self, *, pca_mean: np.ndarray, pca_components: np.ndarray, residual_variance: float,
-                 weights: np.ndarray, means: np.ndarray, covariances: np.ndarray):
+                 weights: np.ndarray, means: np.ndarray, covariances: np.ndarray, device: str = "cpu"):
         self.pca_mean = np.asarray(pca_mean, dtype=np.float64)              # (784,)
         self.pca_components = np.asarray(pca_components, dtype=np.float64)  # (d, 784), orthonormal rows
         self.residual_variance = float(residual_variance)
@@ -27,7 +27,8 @@ class GMMSampler:
         self.means = np.asarray(means, dtype=np.float64)                    # (K, d)
         self.covariances = np.asarray(covariances, dtype=np.float64)        # (K, d, d)
         self.cholesky = np.linalg.cholesky(self.covariances)                # (K, d, d), lower
-        self.device = "cpu"
+        self.device = device
+        self._decoder = None  # (mean, components) as float64 tensors on the device, made on first decode
 
     @property
     def components(self) -> int:
@@ -69,12 +70,19 @@ class GMMSampler:
     def from_checkpoint(cls, found, device: str = "cpu") -> "GMMSampler":
         arrays = dict(found.arrays)
         arrays["residual_variance"] = float(arrays["residual_variance"][0])
-        return cls(**arrays)
+        return cls(**arrays, device=device)
 
     def decode(self, codes: np.ndarray) -> np.ndarray:
-        """PCA codes (n, d) -> digits float32 (n, 28, 28) clipped to [0, 1]: x = m + W^T z."""
-        flat = self.pca_mean + codes @ self.pca_components                  # (n, 784)
-        return np.clip(flat, 0.0, 1.0).reshape(-1, SIDE, SIDE).astype(np.float32)
+        """PCA codes (n, d) -> digits float32 (n, 28, 28) clipped to [0, 1]: x = m + W^T z, on the model's
+        device (float64, so every device gives the same digits to rounding)."""
+        import torch
+
+        if self._decoder is None:
+            self._decoder = tuple(torch.from_numpy(array).to(self.device) for array in (self.pca_mean,
+                                                                                        self.pca_components))
+        mean, components = self._decoder
+        flat = mean + torch.from_numpy(np.asarray(codes, dtype=np.float64)).to(self.device) @ components  # (n, 784)
+        return flat.clamp(0.0, 1.0).reshape(-1, SIDE, SIDE).float().cpu().numpy()
 
     def sample_codes(self, n: int, *, seed: int) -> tuple[np.ndarray, np.ndarray]:
         """(codes (n, d), component index (n,)) drawn with k ~ Cat(pi), z = mu_k + L_k eps, eps ~ N(0, I)."""

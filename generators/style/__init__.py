@@ -30,6 +30,9 @@ INITS = ("content", "noise")
 MAX_GATYS_SIZE = 1024
 MAX_GATYS_STEPS = 5000
 VGG19_FILE = "vgg19-dcbb9e9d.pth"
+VGG19_URL = f"https://download.pytorch.org/models/{VGG19_FILE}"  # torchvision's VGG19_Weights.IMAGENET1K_V1
+VGG19_MB = 548
+VGG19_ENV = "GENLAB_VGG19"
 
 
 def hub_checkpoints() -> Path:
@@ -43,6 +46,31 @@ def vgg_weights_path() -> Path | None:
     """torchvision's VGG-19 ImageNet weight file if it is already in the local torch hub cache; never downloads."""
     path = hub_checkpoints() / VGG19_FILE
     return path if path.is_file() else None
+
+
+def vgg19_opted_in() -> bool:
+    """Whether the host allows downloading VGG-19 (``GENLAB_VGG19=1``); the Stylize tab offers the same choice."""
+    return os.environ.get(VGG19_ENV, "").strip() == "1"
+
+
+def fetch_vgg19() -> tuple[Path | None, str]:
+    """Download torchvision's VGG-19 ImageNet weights (~550 MB, once) into the torch hub cache, checking the
+    sha256 prefix in their file name. Call it only when the user or host has opted in: never at import.
+
+    Returns (the weight file, a sentence saying what happened), or (None, why it failed), for the caller to
+    show with what it does instead: nothing falls back silently."""
+    found = vgg_weights_path()
+    if found is not None:
+        return found, f"VGG-19 weights found in `{found.parent}`."
+    from generators import fetch
+
+    target = hub_checkpoints() / VGG19_FILE
+    try:
+        # torchvision names the file <name>-<first 8 hex digits of its sha256>.pth; the download checks them.
+        fetch.download(VGG19_URL, target, sha256_prefix=VGG19_FILE.split("-")[1][:8])
+    except (OSError, fetch.FetchError) as error:
+        return None, f"VGG-19 could not be downloaded from {VGG19_URL} ({error})"
+    return target, f"Downloaded VGG-19's ImageNet weights ({VGG19_MB} MB) to `{target.parent}`."
 
 
 def fast_styles() -> list[str]:

@@ -114,8 +114,9 @@ def network(kind: str = "auto") -> nn.Module:
         raise ValueError(f"feature network must be 'auto', 'random' or 'vgg19', got {kind!r}")
     weights = vgg_weights_path()
     if kind == "vgg19" and weights is None:
-        raise ValueError(f"VGG-19 weights are not in {hub_checkpoints()} "
-                         f"({VGG19_FILE}); use the 'random' feature network (this app never downloads)")
+        raise ValueError(f"VGG-19 weights are not in {hub_checkpoints()} ({VGG19_FILE}): download them once "
+                         "with generators.style.fetch_vgg19() (the Stylize tab's VGG-19 choice), or use the "
+                         "'random' feature network, which works offline")
     chosen = "vgg19" if kind == "vgg19" or (kind == "auto" and weights is not None) else "random"
     if chosen not in _networks:
         _networks[chosen] = VGGFeatures(weights) if chosen == "vgg19" else RandomFeatures()

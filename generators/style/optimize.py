@@ -11,7 +11,7 @@ from typing import Iterator
 import numpy as np
 import torch
 
-from generators import imaging
+from generators import imaging, registry
 from generators.style import classical
 from generators.style import features as feats
 
@@ -35,17 +35,18 @@ def _kernel(content: np.ndarray, style: np.ndarray, *, content_weight: float, st
             init: str, preserve_colors: bool, preview_every: int, lr: float, seed: int,
             network: str) -> Iterator[GatysStep]:
     started = time.perf_counter()
-    net = feats.network(network)
+    device = registry.device()
+    net = feats.network(network).to(device)
     target_content, target_style = content, style
     if preserve_colors:
         target_content, target_style = classical.luminance(content), classical.match_luminance(style, content)
     with torch.no_grad():
-        content_maps = net(imaging.to_tensor(target_content)).content
-        style_grams = [feats.gram(m) for m in net(imaging.to_tensor(target_style)).style]
+        content_maps = net(imaging.to_tensor(target_content, device)).content
+        style_grams = [feats.gram(m) for m in net(imaging.to_tensor(target_style, device)).style]
     generator = torch.Generator().manual_seed(seed)
-    start = imaging.to_tensor(target_content)
+    start = imaging.to_tensor(target_content, device)
     if init == "noise":
-        start = torch.rand(start.shape, generator=generator)
+        start = torch.rand(start.shape, generator=generator).to(device)  # drawn on the CPU: same seed, same start
     image = start.clone().requires_grad_(True)
     # Gatys et al. update I <- I - lambda grad_I L, here with Adam's per-pixel step sizes (Kingma & Ba 2015),
     # which converges in far fewer steps than plain gradient descent.

@@ -135,6 +135,20 @@ def _quilting_params(exemplar, size, params):
             "alpha": _real(params["alpha"], "alpha", 0.0, 1.0)}
 
 
+def _fetch_vgg19() -> None:
+    """Download VGG-19 for network='vgg19' if the host opted in ($GENLAB_VGG19=1); else, or if that fails, a
+    ValueError that says so."""
+    from generators import style
+
+    if not style.vgg19_opted_in():
+        raise ValueError("network 'vgg19' needs torchvision's VGG-19 weights in the torch hub cache, and they are "
+                         f"not there: set {style.VGG19_ENV}=1 to let GenLab download them (~{style.VGG19_MB} MB, "
+                         "once), or use network='random' or 'auto'")
+    weights, note = style.fetch_vgg19()
+    if weights is None:
+        raise ValueError(f"{note}; use network='random' or 'auto', which work offline")
+
+
 def _neural_params(exemplar, size, params):
     neural = _module("neural")
     if min(size) < MIN_NEURAL_SIDE or min(exemplar.shape[:2]) < MIN_NEURAL_SIDE:
@@ -144,8 +158,7 @@ def _neural_params(exemplar, size, params):
     if network not in neural.NETWORKS:
         raise ValueError(f"unknown network {network!r}; use one of: {', '.join(neural.NETWORKS)}")
     if network == "vgg19" and neural.vgg19_weights() is None:
-        raise ValueError("network 'vgg19' needs torchvision's VGG-19 weights in the torch hub cache, and they are "
-                         "not there (nothing is downloaded); use network='random' or 'auto'")
+        _fetch_vgg19()
     optimizer = params["optimizer"]
     if optimizer not in neural.OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; use one of: {', '.join(neural.OPTIMIZERS)}")

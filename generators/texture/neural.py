@@ -18,7 +18,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from generators import imaging
+from generators import imaging, registry
 
 DEFAULTS = {"network": "auto", "steps": 200, "optimizer": "lbfgs", "learning_rate": 0.02}
 NETWORKS = ("auto", "random", "vgg19")
@@ -59,16 +59,18 @@ def _kernel(exemplar: np.ndarray, size: tuple[int, int], *, network: str, steps:
     """Yield (image, steps done) every CHUNK optimiser steps if ``previews``, else once at the end."""
     generator = torch.Generator().manual_seed(seed)
     channels = 1 if exemplar.ndim == 2 else 3
+    device = registry.device()
     if network_name(network) == VGG_NETWORK:
-        features = _vgg19()
+        features = _vgg19(device)
     else:
-        features = _random_network(channels, min(exemplar.shape[:2] + tuple(size)))
-    start = imaging.to_tensor(exemplar)
+        features = _random_network(channels, min(exemplar.shape[:2] + tuple(size)), device)
+    start = imaging.to_tensor(exemplar, device)
     with torch.no_grad():
         targets = [_gram(f) for f in features(start)]
     # start from noise around the exemplar's mean colour
     mean = start.mean(dim=(2, 3), keepdim=True)
-    image = (mean + 0.1 * torch.randn((1, channels) + tuple(size), generator=generator)).clamp(0, 1)
+    noise = torch.randn((1, channels) + tuple(size), generator=generator).to(device)  # CPU draw: same seed, same start
+    image = (mean + 0.1 * noise).clamp(0, 1)
     image.requires_grad_(True)
     solver = (torch.optim.LBFGS([image], lr=1, max_iter=CHUNK, history_size=20) if optimizer == "lbfgs"
               else torch.optim.Adam([image], lr=learning_rate))
@@ -103,7 +105,7 @@ def _gram(features: torch.Tensor) -> torch.Tensor:
     return flat @ flat.T / flat.shape[1]
 
 
-def _random_network(channels: int, smallest_side: int) -> Features:
+def _random_network(channels: int, smallest_side: int, device: str = "cpu") -> Features:
     """One layer of random zero-mean, unit-norm 7x7 filters + ReLU on each level of an image pyramid."""
     generator = torch.Generator().manual_seed(NETWORK_SEED)
     scales = 1
@@ -112,6 +114,7 @@ def _random_network(channels: int, smallest_side: int) -> Features:
     filters = torch.randn(RANDOM_FILTERS, channels, RANDOM_KERNEL, RANDOM_KERNEL, generator=generator)
     filters -= filters.mean(dim=(1, 2, 3), keepdim=True)
     filters /= filters.flatten(1).norm(dim=1).view(-1, 1, 1, 1)
+    filters = filters.to(device)
 
     def features(image: torch.Tensor) -> list[torch.Tensor]:
         level, maps = image - 0.5, []
@@ -124,7 +127,7 @@ def _random_network(channels: int, smallest_side: int) -> Features:
     return features
 
 
-def _vgg19() -> Features:
+def _vgg19(device: str = "cpu") -> Features:
     """VGG-19's convolutional part with torchvision's ImageNet weights from the local cache (max pools -> average
     pools, as Gatys et al. do); ValueError if the weight file is not there."""
     import torchvision
@@ -135,8 +138,9 @@ def _vgg19() -> Features:
     # The file is present, so torchvision reads it from the cache (its own loader) and downloads nothing.
     model = torchvision.models.vgg19(weights=torchvision.models.VGG19_Weights.IMAGENET1K_V1).features[:VGG_LAYERS[-1] + 1]
     layers = [torch.nn.AvgPool2d(2) if isinstance(m, torch.nn.MaxPool2d) else m for m in model]
-    model = torch.nn.Sequential(*layers).eval().requires_grad_(False)
-    mean, std = torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1), torch.tensor(IMAGENET_STD).view(1, 3, 1, 1)
+    model = torch.nn.Sequential(*layers).eval().requires_grad_(False).to(device)
+    mean = torch.tensor(IMAGENET_MEAN, device=device).view(1, 3, 1, 1)
+    std = torch.tensor(IMAGENET_STD, device=device).view(1, 3, 1, 1)
 
     def features(image: torch.Tensor) -> list[torch.Tensor]:
         x, maps = (image.expand(-1, 3, -1, -1) - mean) / std, []

@@ -1,4 +1,4 @@
-"""python -m generators.train NAME [--dry-run] [--out DIR] [--seed N] [model options]
+"""python -m generators.train NAME [--dry-run] [--out DIR] [--data DIR] [--seed N] [model options]
 
 Each trainer module offers ``add_arguments(parser)`` and ``train(args) -> dict`` (the metrics it wrote).
 --dry-run uses tiny data and one step, and writes to a temporary folder unless --out is given.
@@ -13,6 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from generators import checkpoint
+from generators.datasets import DATA_ENV, data_home
 from generators.registry import CHECKPOINT_DIR
 
 TRAINERS = {
@@ -41,16 +43,21 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("name", choices=sorted(TRAINERS), help="the model to train")
     parser.add_argument("--dry-run", action="store_true", help="tiny data, one step: checks the pipeline")
     parser.add_argument("--out", type=Path, default=None, help=f"checkpoint folder (default {CHECKPOINT_DIR})")
+    parser.add_argument("--data", type=Path, default=None,
+                        help=f"the data home holding bsds400/ (default ${DATA_ENV}, else ../shared/data, "
+                             "else ~/.cache/genlab/data)")
     parser.add_argument("--seed", type=int, default=0)
     module = importlib.import_module(TRAINERS[known.name]) if known.name else None
     if module is not None:
         module.add_arguments(parser)
     args = parser.parse_args(argv)
     args.command = " ".join(["python -m generators.train", *argv])
+    args.data = args.data or data_home()
     if args.out is None:
         args.out = Path(tempfile.mkdtemp(prefix="genlab-dry-run-")) if args.dry_run else CHECKPOINT_DIR
     metrics = module.train(args)
-    print(json.dumps({"checkpoint": str(args.out / f"{args.name}.safetensors"), "metrics": metrics}, indent=2))
+    weights = checkpoint.weight_files(args.out, args.name)[0]
+    print(json.dumps({"checkpoint": str(weights), "metrics": metrics}, indent=2))
     return metrics
 
 

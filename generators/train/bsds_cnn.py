@@ -86,7 +86,7 @@ def start_run(args, name: str, net: torch.nn.Module) -> tuple[torch.nn.Module, t
 
 def load_photos(args, mode: str, crop: int) -> tuple[list[np.ndarray], list]:
     """The training photographs in ``mode`` ("gray" or "rgb") and the validation set from the last VALIDATION."""
-    files = bsds("train")
+    files = bsds("train", home=args.data)
     if args.dry_run:
         files = files[:2] + files[-1:]
     photos = [imaging.load_image(path, mode=mode)[0] for path in files]

@@ -54,7 +54,7 @@ def train(args) -> dict:
     from threadpoolctl import threadpool_limits
 
     torch.set_num_threads(1)
-    train_paths, test_paths = bsds("train"), bsds("test")
+    train_paths, test_paths = bsds("train", home=args.data), bsds("test", home=args.data)
     components, count, max_iter, round_iters = args.components, args.patches, args.max_iter, args.round_iters
     if args.dry_run:
         train_paths, test_paths = train_paths[:4], test_paths[:2]

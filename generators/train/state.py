@@ -28,10 +28,8 @@ def start(args) -> torch.Generator:
 
 def state_dir(args, name: str) -> Path:
     """Where --resume state lives: runs/<name>/ (git-ignored) for the shipped checkpoints, <out>/state/ for a
-    run written elsewhere, and runs/<name>-dry-run/ for a dry run."""
-    if args.dry_run:
-        return REPO / "runs" / f"{name}-dry-run"
-    if Path(args.out).resolve() != CHECKPOINT_DIR.resolve():
+    dry run or a run written elsewhere (so a dry run writes nothing into the repository)."""
+    if args.dry_run or Path(args.out).resolve() != CHECKPOINT_DIR.resolve():
         return Path(args.out) / "state"
     return REPO / "runs" / name
 

@@ -2,8 +2,8 @@
 360 BSDS training photographs, style Gram targets from generators.style.patterns, all losses measured with the
 offline random multi-scale filter network (generators.style.features.RandomFeatures).
 
-Long runs save a checkpoint every --save-every steps and keep the optimiser state in runs/<name>/ (as
-safetensors) so --resume continues where a run stopped.
+Long runs save a checkpoint every --save-every steps and keep the optimiser state (as safetensors) in
+runs/<name>/, or in <out>/runs/<name>/ when --out is elsewhere, so --resume continues where a run stopped.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from generators import checkpoint
 from generators.datasets import bsds
+from generators.registry import CHECKPOINT_DIR
 from generators.style import features as feats
 from generators.style.fast import SLIM, StyleNet, config_to_dict
 from generators.style.patterns import pattern
@@ -46,15 +47,16 @@ def train(args) -> dict:
     style_name = args.name.removeprefix("style-")
     if args.dry_run:
         args.steps, args.batch, args.size, args.save_every = 1, 1, 64, 1
-    photos = _photos(bsds("train")[:2] if args.dry_run else bsds("train"), short_side=2 * args.size)
-    held_out = _eval_images(bsds("test")[:1 if args.dry_run else EVAL_IMAGES], 64 if args.dry_run else EVAL_SIZE)
+    photos = _photos(bsds("train", home=args.data)[:2 if args.dry_run else None], short_side=2 * args.size)
+    held_out = _eval_images(bsds("test", home=args.data)[:1 if args.dry_run else EVAL_IMAGES],
+                            64 if args.dry_run else EVAL_SIZE)
     loss_net = feats.RandomFeatures()
     with torch.no_grad():
         targets = [feats.gram(m) for m in loss_net(torch.from_numpy(pattern(style_name)).permute(2, 0, 1)[None]).style]
     torch.manual_seed(args.seed)
     net = StyleNet(SLIM)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
-    resume_file = (args.out / "runs" if args.dry_run else RUNS) / args.name / "resume.safetensors"
+    resume_file = _runs(args) / args.name / "resume.safetensors"
     step, cpu_seconds = _restore(resume_file, net, optimizer) if args.resume else (0, 0.0)
     progress = tqdm(range(step, args.steps), desc=args.name, unit="step", initial=step, total=args.steps)
     recent: list[float] = []
@@ -150,6 +152,13 @@ def _restore(path: Path, net, optimizer) -> tuple[int, float]:
     optimizer.load_state_dict(state)
     step, cpu_seconds = tensors["progress"].tolist()
     return int(step), float(cpu_seconds)
+
+
+def _runs(args) -> Path:
+    """Where --resume state goes: runs/ of the repository for the shipped checkpoints, else beside --out."""
+    if args.dry_run or Path(args.out).resolve() != CHECKPOINT_DIR.resolve():
+        return Path(args.out) / "runs"
+    return RUNS
 
 
 def _photos(files, short_side: int) -> list[np.ndarray]:

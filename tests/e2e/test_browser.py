@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -18,7 +19,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "artifacts" / "screenshots"
+# Outside the repository, so a test run leaves the checkout as it found it; $GENLAB_SCREENSHOTS to keep them.
+SHOTS = Path(os.environ.get("GENLAB_SCREENSHOTS", Path(tempfile.gettempdir()) / "genlab-screenshots"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
 

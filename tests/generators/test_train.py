@@ -4,6 +4,10 @@ from generators.registry import MODELS, Registry
 from generators.train.__main__ import TRAINERS, main
 
 
+# Dry runs read a synthetic photo set in tmp_path, so they run on a fresh clone with no ../shared beside it.
+pytestmark = pytest.mark.usefixtures("synthetic_data_home")
+
+
 def test_every_model_has_a_trainer():
     assert set(MODELS) <= set(TRAINERS)
 

@@ -60,3 +60,31 @@ def test_bad_inputs_become_a_clear_message(files, content, method, style_index, 
     style = files[style_index] if style_index is not None else None
     with pytest.raises(gr.Error, match=message):
         _run(path, method, style, **overrides)
+
+
+def test_gatys_with_vgg19_ticked_but_no_download_says_so_and_uses_random_filters(files, monkeypatch, tmp_path):
+    import urllib.error
+
+    from generators import fetch
+
+    def offline(url, target, **options):
+        raise urllib.error.URLError("offline")
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    monkeypatch.setattr(fetch, "download", offline)
+    _, small, style = files
+    outputs = list(stylize.run(small, GATYS, "waves", style, 1.0, False, 1.0, 10.0, 2, 32, "content", 0, True))
+    status = outputs[-1][1]
+    assert "could not be downloaded" in status and "random-filter network instead" in status
+    assert "random" in status.split("·")[-1]
+
+
+def test_gatys_unticked_never_downloads(files, monkeypatch):
+    from generators import fetch
+
+    def forbidden(url, target, **options):
+        raise AssertionError("downloaded without being asked")
+
+    monkeypatch.setattr(fetch, "download", forbidden)
+    _, small, style = files
+    assert "step 2/2" in _run(small, GATYS, style, steps=2)[-1][1]

@@ -1,3 +1,6 @@
+import urllib.error
+from pathlib import Path
+
 import numpy as np
 import pytest
 from skimage import color, data
@@ -122,8 +125,50 @@ def test_bad_inputs_raise_a_value_error_naming_the_fix(photo, style_image, call,
 def test_vgg19_is_used_only_when_its_weights_are_cached(monkeypatch, tmp_path):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     assert isinstance(features.network("auto"), features.RandomFeatures)
-    with pytest.raises(ValueError, match="never downloads"):
+    with pytest.raises(ValueError, match=r"fetch_vgg19\(\)"):
         features.network("vgg19")
+
+
+def _no_network(url, target, **options):
+    raise urllib.error.URLError("no network here")
+
+
+def test_vgg19_download_failure_is_a_message_not_a_silent_fallback(monkeypatch, tmp_path):
+    from generators import fetch, style
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    monkeypatch.setattr(fetch, "download", _no_network)
+    weights, note = style.fetch_vgg19()
+    assert weights is None and style.VGG19_URL in note and "no network here" in note
+
+
+def test_vgg19_is_downloaded_once_into_the_hub_cache_with_its_hash_checked(monkeypatch, tmp_path):
+    from generators import fetch, style
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    calls = []
+
+    def fake_download(url, target, *, sha256_prefix=None):
+        calls.append((url, sha256_prefix))
+        Path(target).parent.mkdir(parents=True)
+        Path(target).write_bytes(b"weights")
+
+    monkeypatch.setattr(fetch, "download", fake_download)
+    weights, note = style.fetch_vgg19()
+    assert weights == tmp_path / "hub" / "checkpoints" / style.VGG19_FILE and "Downloaded" in note
+    assert style.fetch_vgg19()[0] == weights
+    assert calls == [(style.VGG19_URL, "dcbb9e9d")]
+
+
+def test_vgg19_is_opted_into_only_by_genlab_vgg19_1(monkeypatch):
+    from generators import style
+
+    monkeypatch.delenv(style.VGG19_ENV, raising=False)
+    assert not style.vgg19_opted_in()
+    monkeypatch.setenv(style.VGG19_ENV, "1")
+    assert style.vgg19_opted_in()
+    monkeypatch.setenv(style.VGG19_ENV, "0")
+    assert not style.vgg19_opted_in()
 
 
 @pytest.mark.parametrize("name", PATTERNS)

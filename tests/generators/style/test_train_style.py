@@ -1,5 +1,11 @@
+import pytest
+
 from generators.registry import Registry
 from generators.train.__main__ import main
+
+
+# Dry runs read a synthetic photo set in tmp_path, so they run on a fresh clone with no ../shared beside it.
+pytestmark = pytest.mark.usefixtures("synthetic_data_home")
 
 
 def test_dry_run_writes_a_loadable_style_network_and_resumes(tmp_path):
@@ -12,3 +18,13 @@ def test_dry_run_writes_a_loadable_style_network_and_resumes(tmp_path):
     models.load("style-mosaic")
     assert (tmp_path / "runs" / "style-mosaic" / "resume.safetensors").exists()
     main(["style-mosaic", "--dry-run", "--out", str(tmp_path), "--resume", "--steps", "2"])
+
+
+def test_a_run_written_elsewhere_keeps_its_resume_state_beside_it(tmp_path):
+    from argparse import Namespace
+
+    from generators.registry import CHECKPOINT_DIR
+    from generators.train.style_net import RUNS, _runs
+
+    assert _runs(Namespace(dry_run=False, out=tmp_path)) == tmp_path / "runs"
+    assert _runs(Namespace(dry_run=False, out=CHECKPOINT_DIR)) == RUNS

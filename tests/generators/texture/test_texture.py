@@ -167,5 +167,21 @@ def test_bad_exemplars_and_seeds_are_refused(exemplar):
 
 def test_vgg19_asked_for_without_its_weights_is_refused(exemplar, tmp_path, monkeypatch):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    with pytest.raises(ValueError, match="network='random'"):
+    monkeypatch.delenv("GENLAB_VGG19", raising=False)
+    with pytest.raises(ValueError, match="GENLAB_VGG19=1.*network='random'"):
+        synthesize(exemplar, method="neural", size=(32, 32), seed=0, network="vgg19")
+
+
+def test_vgg19_opted_in_but_offline_says_the_download_failed(exemplar, tmp_path, monkeypatch):
+    import urllib.error
+
+    from generators import fetch
+
+    def offline(url, target, **options):
+        raise urllib.error.URLError("offline")
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    monkeypatch.setenv("GENLAB_VGG19", "1")
+    monkeypatch.setattr(fetch, "download", offline)
+    with pytest.raises(ValueError, match="could not be downloaded.*offline.*network='random'"):
         synthesize(exemplar, method="neural", size=(32, 32), seed=0, network="vgg19")
