@@ -7,6 +7,7 @@ import functools
 import inspect
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import gradio as gr
@@ -86,6 +87,50 @@ def _as_messages():
         if "out of memory" not in str(error).lower():
             raise
         raise gr.Error(OUT_OF_MEMORY) from None
+
+
+# (session, tab) -> the flag of the run that session has going on that tab; its Stop button sets it.
+_RUNS: dict[tuple[str, str], threading.Event] = {}
+_RUNS_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def stoppable(request: gr.Request | None, tab: str):
+    """A fresh stop flag for this session's run on ``tab``, set by the tab's Stop button (``stop_button``).
+
+    Gradio's ``cancels=`` only drops the event in the browser (the outputs turn to "Error") while the worker
+    thread computes on; so Stop sets this flag instead, the kernels check it between (or inside) their steps,
+    and the handler shows the best result so far with a "stopped at step k of n" note."""
+    flag = threading.Event()
+    key = (request.session_hash, tab) if request is not None and request.session_hash else None
+    if key is not None:
+        with _RUNS_LOCK:
+            _RUNS[key] = flag
+    try:
+        yield flag
+    finally:
+        if key is not None:
+            with _RUNS_LOCK:
+                if _RUNS.get(key) is flag:
+                    del _RUNS[key]
+
+
+def stop_button(button: gr.Button, *tabs: str) -> None:
+    """Wire ``button`` to set the stop flags of this session's runs on ``tabs``. Not queued: it answers at once,
+    even while the runs hold every worker."""
+    def stop(request: gr.Request):
+        with _RUNS_LOCK:
+            flags = [_RUNS.get((request.session_hash, tab)) for tab in tabs]
+        for flag in flags:
+            if flag is not None:
+                flag.set()
+
+    button.click(stop, queue=False, api_visibility="private")
+
+
+def stopped_note(where: str) -> str:
+    """The one wording of a run ended by Stop, on every tab: "Stopped at step 3 of 10; ..."."""
+    return f"**Stopped** at {where}; the best result so far is shown."
 
 
 def upload_image(label: str, **kwargs) -> gr.Image:

@@ -13,19 +13,22 @@ from generators import denoise as restore_lib
 from generators import imaging
 from ui import autoencoder
 from ui.common import (HEAVY, HEAVY_LIMIT, brush_ready, display, diverging, examples, friendly_errors, output_image,
-                       upload_image, whole_number)
+                       stop_button, stoppable, stopped_note, upload_image, whole_number)
 
 WORK_SIDE = 256
 MAX_SEED = 2**31 - 1
 SWEEP_SIDE = 96
 SWEEP_SIGMAS = (5, 15, 25, 35, 50, 75)
 EPLL_TIME_LIMIT = 90.0
+# Methods that take more than a few seconds on a 256 px image: unticked by default, and run last.
+SLOW = ("epll",)
 CORRUPTIONS = ("Gaussian noise", "Salt and pepper", "Missing pixels")
 # UI label -> method name of generators.denoise.denoise
 METHODS = {label: name for name, label in restore_lib.LABELS.items()}
 DEFAULT_METHODS = ["Gaussian filter", "Total variation (Chambolle)", "Non-local means", "Least-squares filter",
-                   "EPLL (GMM patch prior)", "CNN denoiser (learned)"]
+                   "CNN denoiser (learned)"]
 TABLE_COLUMNS = ["method", "PSNR (dB)", "SSIM", "seconds"]
+SWEEP_COLUMNS = ["noise σ (0-255 scale)", "PSNR (dB)", "method"]
 
 EXPLAIN = {
     "gaussian": ("Average each pixel with its neighbours, nearer ones counting more. Noise falls, edges blur.",
@@ -147,35 +150,57 @@ def score(clean: np.ndarray, estimate: np.ndarray) -> tuple[float, float]:
 
 
 @friendly_errors
-def restore(path, grayscale, corruption, sigma255, rate, fraction, seed, methods, editor, ising_algorithm,
-            ensemble=1, progress=gr.Progress()):
-    """Corrupt the image, then restore it with each chosen method; yields after every method so the gallery,
-    the table and the before/after slider fill in as results arrive."""
+def restore(path, grayscale, corruption, sigma255, rate, fraction, seed, methods, editor=None, ising_algorithm="icm",
+            ensemble=1, request: gr.Request = None, progress=gr.Progress()):
+    """Corrupt the image, then restore it with each chosen method (the slow EPLL last); yields after every
+    method so the gallery, the table and the before/after slider fill in as results arrive. Stop ends the run
+    within about a second, EPLL included, keeping what is finished."""
     clean = load_clean(path, bool(grayscale))
     corrupted, known, sigma = corrupt(clean, corruption, sigma255, rate, fraction, seed, editor)
     names, notes = chosen(methods, corruption)
+    if corruption != "Missing pixels" and drawn_mask(editor, clean.shape[:2]) is not None:
+        notes.append("The drawn mask was not used: it removes pixels only when the corruption is "
+                     "**Missing pixels**.")
+    names.sort(key=lambda name: name in SLOW)  # slow methods last: the quick results show at once
     psnr, ssim = score(clean, corrupted)
     rows = [["(corrupted input)", psnr, ssim, 0.0]]
     gallery, best = [], (corrupted, -np.inf)
-    for name in names:
-        options = {"known": known} if known is not None else {}
-        if name == "epll":
-            options.update(progress=lambda f, text: progress(f, desc=text), time_limit=EPLL_TIME_LIMIT)
-        if name == "ising":
-            options["algorithm"] = ising_algorithm
-        if name == "cnn":
-            options["ensemble"] = cnn_ensemble(ensemble)
-        restore_lib.prepare(name)  # a model's first load is not part of its seconds
-        started = time.perf_counter()
-        estimate = restore_lib.denoise(corrupted, method=name, sigma=sigma, **options)
-        seconds = round(time.perf_counter() - started, 2)
-        psnr, ssim = score(clean, estimate)
-        rows.append([restore_lib.LABELS[name], psnr, ssim, seconds])
-        gallery.append((display(estimate), f"{restore_lib.LABELS[name]} · {psnr} dB · {seconds} s"))
-        if psnr > best[1]:
-            best = (estimate, psnr)
-        yield (display(corrupted), gallery, pd.DataFrame(rows, columns=TABLE_COLUMNS),
-               (display(corrupted), display(best[0])), _summary(sigma, notes, rows))
+    with stoppable(request, "denoise") as stop:
+        for index, name in enumerate(names):
+            if stop.is_set():
+                notes.append(stopped_note(f"method {index} of {len(names)}"))
+                break
+            options = {"known": known} if known is not None else {}
+            reached = [(0.0, "EPLL step 0")]
+            if name == "epll":
+                def report(fraction, text):
+                    reached[0] = (fraction, text)
+                    progress(fraction, desc=text)
+                options.update(progress=report, time_limit=EPLL_TIME_LIMIT, should_stop=stop.is_set)
+            if name == "ising":
+                options["algorithm"] = ising_algorithm
+            if name == "cnn":
+                options["ensemble"] = cnn_ensemble(ensemble)
+            restore_lib.prepare(name)  # a model's first load is not part of its seconds
+            started = time.perf_counter()
+            estimate = restore_lib.denoise(corrupted, method=name, sigma=sigma, **options)
+            seconds = round(time.perf_counter() - started, 2)
+            label = restore_lib.LABELS[name]
+            if name == "epll" and reached[0][0] < 1.0:
+                label += f" (stopped at {reached[0][1]})"
+                notes.append(stopped_note(reached[0][1]) if stop.is_set() else
+                             f"EPLL reached the {EPLL_TIME_LIMIT:.0f} s time cap at {reached[0][1]}: its result "
+                             "is the last step it finished.")
+            psnr, ssim = score(clean, estimate)
+            rows.append([label, psnr, ssim, seconds])
+            gallery.append((display(estimate), f"{label} · {psnr} dB · {seconds} s"))
+            if psnr > best[1]:
+                best = (estimate, psnr)
+            yield (display(corrupted), gallery, pd.DataFrame(rows, columns=TABLE_COLUMNS),
+                   (display(corrupted), display(best[0])), _summary(sigma, notes, rows))
+        if stop.is_set() and len(rows) == 1:
+            yield (display(corrupted), gallery, pd.DataFrame(rows, columns=TABLE_COLUMNS), None,
+                   " ".join(notes))
 
 
 # Geometric self-ensemble of the CNN (Timofte et al. 2016): its 4- and 8-fold means beat CBM3D in colour.
@@ -202,22 +227,27 @@ def _summary(sigma: float, notes: list[str], rows: list) -> str:
 
 
 @friendly_errors
-def psnr_sweep(path, grayscale, seed, methods, progress=gr.Progress()):
-    """PSNR against noise sigma for the chosen noise methods, on the image shrunk to 96 px (a quick sweep)."""
+def psnr_sweep(path, grayscale, seed, methods, request: gr.Request = None, progress=gr.Progress()):
+    """PSNR against noise sigma for the chosen noise methods, on the image shrunk to 96 px (a quick sweep).
+    Stop ends it after the current method; the plot keeps the noise levels finished."""
     clean = load_clean(path, bool(grayscale))
     clean, _ = imaging.cap_size(clean, SWEEP_SIDE)
     seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
     names, _ = chosen(methods, "Gaussian noise")
     rows = []
-    for index, sigma255 in enumerate(SWEEP_SIGMAS):
-        progress(index / len(SWEEP_SIGMAS), desc=f"σ = {sigma255}")
-        noisy = restore_lib.gaussian_noise(clean, sigma=sigma255 / 255, seed=seed)
-        rows.append({"sigma (0-255)": sigma255, "method": "(noisy input)", "PSNR (dB)": score(clean, noisy)[0]})
-        for name in names:
-            estimate = restore_lib.denoise(noisy, method=name, sigma=sigma255 / 255)
-            rows.append({"sigma (0-255)": sigma255, "method": restore_lib.LABELS[name],
-                         "PSNR (dB)": score(clean, estimate)[0]})
-    return pd.DataFrame(rows)
+    with stoppable(request, "denoise-sweep") as stop:
+        for index, sigma255 in enumerate(SWEEP_SIGMAS):
+            progress(index / len(SWEEP_SIGMAS), desc=f"σ = {sigma255}/255")
+            noisy = restore_lib.gaussian_noise(clean, sigma=sigma255 / 255, seed=seed)
+            found = [("(noisy input)", noisy)]
+            for name in names:
+                options = {"should_stop": stop.is_set} if name == "epll" else {}
+                found.append((restore_lib.LABELS[name],
+                              restore_lib.denoise(noisy, method=name, sigma=sigma255 / 255, **options)))
+                if stop.is_set():
+                    return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
+            rows += [(sigma255, label, score(clean, estimate)[0]) for label, estimate in found]
+    return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
 
 
 @friendly_errors
@@ -253,6 +283,16 @@ def to_editor(path, grayscale):
     return {"background": display(imaging.to_rgb(image)), "layers": [], "composite": None}
 
 
+def show_controls(kind: str, methods: list[str]):
+    """The sliders of the chosen corruption; for missing pixels, tick Biharmonic inpainting if no method that
+    fills holes is ticked, so the first click works."""
+    ticked = list(methods or [])
+    if kind == "Missing pixels" and not any(METHODS.get(label) in restore_lib.INPAINTERS for label in ticked):
+        ticked.append(restore_lib.LABELS["biharmonic"])
+    return (gr.update(visible=kind == "Gaussian noise"), gr.update(visible=kind == "Salt and pepper"),
+            gr.update(visible=kind == "Missing pixels"), ticked)
+
+
 def explanations() -> str:
     parts = []
     for name, (idea, equation, reference) in EXPLAIN.items():
@@ -266,7 +306,7 @@ def build() -> None:
                 f"means, a learned patch prior (EPLL) and a learned CNN. Images are worked on at up to {WORK_SIDE} px.")
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            source = upload_image("Clean image", height=260)
+            source = upload_image("Clean image", height=260, value=examples("denoise")[0])
             gr.Examples(examples("denoise"), inputs=source, label="Examples (the binary ones suit Ising and logistic)")
             grayscale = gr.Checkbox(label="Work in grayscale", value=False)
             corruption = gr.Radio(list(CORRUPTIONS), value=CORRUPTIONS[0], label="Corruption")
@@ -313,17 +353,18 @@ def build() -> None:
         gr.Markdown(explanations())
     autoencoder.build()
 
-    def show_controls(kind):
-        return (gr.update(visible=kind == "Gaussian noise"), gr.update(visible=kind == "Salt and pepper"),
-                gr.update(visible=kind == "Missing pixels"))
-
-    corruption.change(show_controls, corruption, [sigma255, rate, fraction], api_visibility="private")
+    corruption.change(show_controls, [corruption, methods], [sigma255, rate, fraction, methods],
+                      api_visibility="private")
     source.change(to_editor, [source, grayscale], editor, api_visibility="private")
     run = go.click(restore, [source, grayscale, corruption, sigma255, rate, fraction, seed, methods, editor,
                              ising_algorithm, ensemble], [corrupted, gallery, table, slider, summary],
-                   api_name="restore", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+                   api_name="restore", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT,
+                   show_progress_on=[summary], api_description=(
+                       "Corrupt an image (Gaussian noise, salt and pepper or missing pixels) and restore it with "
+                       "each chosen method; streams the corrupted image, the results, a PSNR/SSIM table, a "
+                       "before/after pair and a summary."))
     sweeping = sweep.click(psnr_sweep, [source, grayscale, seed, methods], plot, api_name="psnr_sweep",
                            concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
-    stop.click(None, cancels=[run, sweeping])
+    stop_button(stop, "denoise", "denoise-sweep")
     show.click(learned, [source, grayscale, corruption, sigma255, seed, methods],
                [ls_filter, logistic_weights, energy], api_name="learned")

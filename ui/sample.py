@@ -16,7 +16,7 @@ from generators import imaging, registry
 from generators.datasets import mnist
 from generators.sample import masks, sketch
 from ui.common import (HEAVY, HEAVY_LIMIT, brush_ready, digit_picture, display, examples, friendly_errors, output_image,
-                       whole_number)
+                       stop_button, stoppable, stopped_note, whole_number)
 
 # Label shown in the UI -> registry name. Every entry offers sample(n, *, seed).
 SAMPLERS = {
@@ -34,6 +34,7 @@ BIG = 8
 FRAME_MS = 90
 # A drawing whose ELBO falls this far below the worst 1 % of held-out digits is not read as a digit.
 UNREADABLE_MARGIN_NATS = 100.0
+REPAIR_STEPS = 150
 
 
 @friendly_errors
@@ -121,9 +122,9 @@ def morph_drawing(drawing, target: str, frames) -> tuple[np.ndarray, str, str]:
 
 
 @friendly_errors
-def repair_digit(model: str, index, mask: str, seed):
+def repair_digit(model: str, index, mask: str, seed, request: gr.Request = None):
     """Hide part of held-out digit ``index`` and search the model's latent space for a code that explains the
-    visible pixels; stream the search (masked input, current repair, progress)."""
+    visible pixels; stream the search (masked input, current repair, progress) until done or Stop."""
     name = _registry_name(model, LATENT_MODELS)
     index = whole_number(index, name="Held-out digit", low=0, high=999)
     seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
@@ -131,11 +132,20 @@ def repair_digit(model: str, index, mask: str, seed):
     missing = masks.make_mask(mask, seed=seed)
     shown = digit_picture(np.where(missing, 0.5, image), BIG)
     masked_error = float(np.mean(image[missing] ** 2))
-    for found in _latent().repair(registry.load(name), image, missing, seed=seed, restarts=8, steps=150):
-        error = float(np.mean((found.filled[missing] - image[missing]) ** 2))
-        yield shown, digit_picture(found.filled, BIG), (
-            f"Step {found.step}: visible-pixel loss {found.visible_loss:.1f} nats · squared error on the hidden "
-            f"pixels {error:.4f} (hidden pixels left black: {masked_error:.4f}) · {found.elapsed:.1f} s")
+    with stoppable(request, "repair") as stop:
+        for found in _latent().repair(registry.load(name), image, missing, seed=seed, restarts=8,
+                                      steps=REPAIR_STEPS, every=1):
+            finished = found.step == REPAIR_STEPS or stop.is_set()
+            if found.step % 10 and not finished:
+                continue
+            error = float(np.mean((found.filled[missing] - image[missing]) ** 2))
+            state = "done" if found.step == REPAIR_STEPS else f"step {found.step} of {REPAIR_STEPS}"
+            stopped = f"  \n{stopped_note(state)}" if stop.is_set() and found.step < REPAIR_STEPS else ""
+            yield shown, digit_picture(found.filled, BIG), (
+                f"{state}: visible-pixel loss {found.visible_loss:.1f} nats · squared error on the hidden "
+                f"pixels {error:.4f} (hidden pixels left black: {masked_error:.4f}) · {found.elapsed:.1f} s{stopped}")
+            if stop.is_set():
+                return
 
 
 def _latent():
@@ -428,6 +438,6 @@ def _build_repair() -> None:
                 shown = output_image("What the model sees (grey = hidden)", height=260)
                 filled = output_image("Repaired", height=260)
             progress = gr.Markdown()
-    event = go.click(repair_digit, inputs=[model, index, mask, seed], outputs=[shown, filled, progress],
-                     api_name="repair", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
-    stop.click(None, cancels=event)
+    go.click(repair_digit, inputs=[model, index, mask, seed], outputs=[shown, filled, progress],
+             api_name="repair", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    stop_button(stop, "repair")

@@ -10,11 +10,14 @@ import numpy as np
 import pandas as pd
 
 from generators import imaging, style
-from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image,
-                       upload_image, whole_number)
+from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image, stop_button,
+                       stoppable, stopped_note, upload_image, whole_number)
 
 MAX_SIDE = 1024
 TIME_CAP_S = 180
+SEND_EVERY = 0.5
+# The style image a first click uses, so every method works with the default inputs.
+DEFAULT_STYLE = ASSETS / "stylize" / "styles" / "waves.png"
 MAX_SEED = 2**31 - 1
 # Label shown in the UI -> method name of generators.style.stylize
 METHODS = {
@@ -98,8 +101,9 @@ def _status(method: str, seconds: float, notices: list[str], extra: str = "") ->
 
 
 @friendly_errors
-def run(content_path, method_label, fast_style, style_path, strength, preserve_colors, content_weight,
-        style_weight, steps, size, init, seed):
+def run(content_path, method_label, fast_style, style_path=None, strength=1.0, preserve_colors=False,
+        content_weight=1.0, style_weight=10.0, steps=200, size=256, init="content", seed=0,
+        request: gr.Request = None):
     """Stylise the content image; yields (image, status, loss table). The Gatys method streams previews."""
     method = _method(method_label)
     content, notices = _content(content_path)
@@ -112,12 +116,13 @@ def run(content_path, method_label, fast_style, style_path, strength, preserve_c
         result = style.stylize(content, reference, method=method, strength=strength, preserve_colors=preserve_colors)
         yield display(result), _status(method_label, time.perf_counter() - started, notices), None
         return
-    yield from _run_gatys(content, style_path, strength, preserve_colors, content_weight, style_weight,
-                          steps, size, init, seed, notices)
+    with stoppable(request, "stylize") as stop:
+        yield from _run_gatys(content, style_path, strength, preserve_colors, content_weight, style_weight,
+                              steps, size, init, seed, notices, stop)
 
 
 def _run_gatys(content, style_path, strength, preserve_colors, content_weight, style_weight, steps, size, init,
-               seed, notices):
+               seed, notices, stop):
     reference, more = _style_image(style_path)
     notices = notices + more
     steps = whole_number(steps, name="Steps", low=1, high=style.MAX_GATYS_STEPS)
@@ -127,21 +132,29 @@ def _run_gatys(content, style_path, strength, preserve_colors, content_weight, s
     if max(content.shape[:2]) > size:
         notices = notices + [f"Optimised at {size} px on the longer side (the Size slider)."]
     rows: list[tuple[int, float, str]] = []
+    # A preview after every step, so Stop is seen within one step; the browser gets one every SEND_EVERY s.
     previews = style.gatys(content, reference, content_weight=content_weight, style_weight=style_weight,
-                           steps=steps, size=size, init=init, preserve_colors=preserve_colors, seed=seed)
-    started = time.perf_counter()
+                           steps=steps, size=size, init=init, preserve_colors=preserve_colors, seed=seed,
+                           preview_every=1)
+    started, sent = time.perf_counter(), -SEND_EVERY
     for preview in previews:
         rows += [(preview.step, preview.total, "total"), (preview.step, preview.style, "style"),
                  (preview.step, preview.content, "content")]
-        shown = style.blend(imaging.resize(content, preview.image.shape[:2]), preview.image, strength)
         elapsed = time.perf_counter() - started
-        capped = elapsed > TIME_CAP_S and preview.step < steps
-        state = f"step {preview.step}/{steps} · {preview.network}"
-        if capped:
-            state += f" · stopped at the {TIME_CAP_S} s time cap"
-        yield (display(shown), _status("Optimisation (Gatys et al.)", elapsed, notices, state),
+        ended = preview.step == steps or stop.is_set() or elapsed > TIME_CAP_S
+        if elapsed - sent < SEND_EVERY and not ended:
+            continue
+        sent = elapsed
+        shown = style.blend(imaging.resize(content, preview.image.shape[:2]), preview.image, strength)
+        state = f"done · {preview.network}" if preview.step == steps else f"step {preview.step} of {steps}"
+        stopped = []
+        if stop.is_set() and preview.step < steps:
+            stopped = [stopped_note(f"step {preview.step} of {steps}")]
+        elif elapsed > TIME_CAP_S and preview.step < steps:
+            stopped = [f"Stopped at the {TIME_CAP_S} s time cap, at step {preview.step} of {steps}."]
+        yield (display(shown), _status("Optimisation (Gatys et al.)", elapsed, notices + stopped, state),
                _loss_table(rows))
-        if capped:
+        if ended:
             return
 
 
@@ -172,7 +185,7 @@ def build() -> None:
                 f"are downscaled to {MAX_SIDE} px.")
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            content = upload_image("Content photograph", height=260)
+            content = upload_image("Content photograph", height=260, value=str(ASSETS / "stylize" / "astronaut.png"))
             gr.Examples(examples("stylize"), inputs=content, label="Content examples (scikit-image)")
             method = gr.Radio(list(METHODS), value=next(iter(METHODS)), label="Method")
             with gr.Row(visible=True) as fast_group:
@@ -181,7 +194,7 @@ def build() -> None:
                 trained_on = gr.Image(_style_file(style.fast_styles()[0]), label="Trained on", height=120,
                                       interactive=False, buttons=[], scale=1, min_width=120)
             with gr.Group(visible=False) as style_group:
-                style_image = upload_image("Style image", height=200)
+                style_image = upload_image("Style image", height=200, value=str(DEFAULT_STYLE))
                 gr.Examples(examples("stylize/styles"), inputs=style_image, label="Style examples")
             strength = gr.Slider(0, 1, value=1, step=0.05, label="Style strength (0 = the photograph)")
             preserve = gr.Checkbox(False, label="Preserve the photograph's colours (luminance-only transfer)")
@@ -210,8 +223,12 @@ def build() -> None:
     method.change(method_controls, inputs=method, outputs=[fast_group, style_group, gatys_settings, losses],
                   api_visibility="private")
     fast_style.change(_style_file, inputs=fast_style, outputs=trained_on, api_visibility="private")
-    event = go.click(run, inputs=[content, method, fast_style, style_image, strength, preserve, content_weight,
+    # A new run clears the last status first, so an error never sits next to the previous run's status.
+    go.click(lambda: "", outputs=status, queue=False, api_visibility="private")
+    go.click(run, inputs=[content, method, fast_style, style_image, strength, preserve, content_weight,
                                   style_weight, steps, size, init, seed],
-                     outputs=[result, status, losses], api_name="stylize",
+                     outputs=[result, status, losses], api_name="stylize", api_description=(
+                         "Repaint a content photograph in a style: a trained fast network, Gatys optimisation "
+                         "(streams previews and the loss), Reinhard colour transfer or histogram matching."),
                      concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
-    stop.click(None, cancels=[event], api_visibility="private")
+    stop_button(stop, "stylize")
