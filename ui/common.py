@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import logging
 import os
 import tempfile
 import threading
@@ -17,6 +18,7 @@ from gradio import processing_utils
 from generators import imaging
 from generators.checkpoint import CheckpointError
 
+LOG = logging.getLogger("genlab")
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 # Heavy model events share one queue slot pool so a full classroom cannot run the machine out of memory.
 HEAVY = "heavy"
@@ -55,6 +57,9 @@ def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", form
 # Every image output (gr.Image, gr.Gallery, ...) goes through this module attribute.
 processing_utils.save_pil_to_cache = _save_pil_to_cache_atomically
 
+# The equations of every tab's "how it works" text: $$display$$ and $inline$ LaTeX, typeset by KaTeX.
+LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
+
 OUT_OF_MEMORY = ("The GPU ran out of memory for this request: try a smaller image or fewer samples, "
                  "or restart the app with --device cpu.")
 
@@ -79,14 +84,18 @@ def friendly_errors(handler):
 
 @contextlib.contextmanager
 def _as_messages():
+    """A user's mistake (bad input, a missing checkpoint, no GPU memory left) is one log line and a toast;
+    anything else is a real fault and keeps Gradio's traceback."""
     try:
         yield
     except (ValueError, CheckpointError) as error:
-        raise gr.Error(str(error)) from None
+        LOG.warning("refused: %s", error)
+        raise gr.Error(str(error), print_exception=False) from None
     except RuntimeError as error:
         if "out of memory" not in str(error).lower():
             raise
-        raise gr.Error(OUT_OF_MEMORY) from None
+        LOG.warning("out of memory: %s", error)
+        raise gr.Error(OUT_OF_MEMORY, print_exception=False) from None
 
 
 # (session, tab) -> the flag of the run that session has going on that tab; its Stop button sets it.
@@ -133,6 +142,11 @@ def stopped_note(where: str) -> str:
     return f"**Stopped** at {where}; the best result so far is shown."
 
 
+def nothing_uploaded(what: str) -> ValueError:
+    """The one wording, on every tab, of a run started with an empty image input."""
+    return ValueError(f"no {what}: upload one or click an example")
+
+
 def upload_image(label: str, **kwargs) -> gr.Image:
     """An image upload (or paste) whose handler receives the uploaded file's path untouched.
 
@@ -151,7 +165,9 @@ def upload_image(label: str, **kwargs) -> gr.Image:
             try:
                 return decode(payload)
             except Exception as error:  # a malformed pasted image: say so instead of a bare "Error"
-                raise gr.Error(f"The pasted image could not be read ({error}); upload it as a file instead.") from None
+                LOG.warning("refused a pasted image: %s", error)
+                raise gr.Error(f"The pasted image could not be read ({error}); upload it as a file instead.",
+                               print_exception=False) from None
         return str(payload.path)
 
     component.preprocess = hand_over_path

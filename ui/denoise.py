@@ -12,8 +12,9 @@ import pandas as pd
 from generators import denoise as restore_lib
 from generators import imaging
 from ui import autoencoder
-from ui.common import (HEAVY, HEAVY_LIMIT, brush_ready, display, diverging, examples, friendly_errors, output_image,
-                       stop_button, stoppable, stopped_note, upload_image, whole_number)
+from ui.common import (HEAVY, HEAVY_LIMIT, LATEX, brush_ready, display, diverging, examples, friendly_errors,
+                       nothing_uploaded, output_image, stop_button, stoppable, stopped_note, upload_image,
+                       whole_number)
 
 WORK_SIDE = 256
 MAX_SEED = 2**31 - 1
@@ -32,40 +33,47 @@ SWEEP_COLUMNS = ["noise σ (0-255 scale)", "PSNR (dB)", "method"]
 
 EXPLAIN = {
     "gaussian": ("Average each pixel with its neighbours, nearer ones counting more. Noise falls, edges blur.",
-                 "x̂ = G_w ∗ y, with G_w a Gaussian of width w = 0.5 + 6σ px",
+                 r"\hat x = G_w * y,\ G_w \text{ a Gaussian of width } w = 0.5 + 6\sigma \text{ px}",
                  "Gonzalez & Woods, *Digital Image Processing*, ch. 3"),
     "median": ("Replace each pixel by the median of its 3×3 (or 5×5) window: outliers never win a median, "
-               "so it is the cure for salt and pepper.", "x̂_i = median{ y_j : j in the window around i }",
+               "so it is the cure for salt and pepper.",
+               r"\hat x_i = \operatorname{median}\{\, y_j : j \text{ in the window around } i \,\}",
                "Tukey 1977; Huang, Yang & Tang 1979"),
     "tv": ("Find the image closest to the noisy one whose total edge length (total variation) is small: flat "
-           "regions become flat, sharp edges stay.", "x̂ = argmin_x ½‖x − y‖² + λ Σ_i ‖∇x_i‖, λ = 0.9σ",
+           "regions become flat, sharp edges stay.",
+           r"\hat x = \arg\min_x \tfrac12 \lVert x - y \rVert^2 + \lambda \sum_i \lVert \nabla x_i \rVert,"
+           r"\ \lambda = 0.9\sigma",
            "Rudin, Osher & Fatemi 1992; Chambolle 2004"),
     "nlm": ("Average each pixel with pixels anywhere nearby whose surrounding patch looks the same: "
             "repetition in the image does the denoising.",
-            "x̂_i = Σ_j w_ij y_j / Σ_j w_ij, w_ij = exp(−max(‖P_i y − P_j y‖² − 2σ², 0) / h²), h = 0.8σ",
+            r"\hat x_i = \frac{\sum_j w_{ij} y_j}{\sum_j w_{ij}},\ "
+            r"w_{ij} = \exp\!\Big(-\frac{\max(\lVert P_i y - P_j y \rVert^2 - 2\sigma^2,\, 0)}{h^2}\Big),\ h = 0.8\sigma",
             "Buades, Coll & Morel, CVPR 2005"),
     "least_squares": ("Learn the best 7×7 linear filter from clean/noisy pairs (other photographs, same σ) by "
                       "ridge least squares: a Wiener filter estimated from data.",
-                      "[w; b] = argmin Σ_i (x_i − w·N_i(y) − b)² + α‖w‖² = (AᵀA + αI)⁻¹Aᵀx",
+                      r"[w; b] = \arg\min \sum_i (x_i - w \cdot N_i(y) - b)^2 + \alpha \lVert w \rVert^2"
+                      r" = (A^\top A + \alpha I)^{-1} A^\top x",
                       "Wiener 1949; Gauss/Legendre least squares; Hoerl & Kennard 1970 (ridge)"),
     "polynomial": ("Fit a quadratic surface to each pixel's neighbourhood by weighted least squares (nearer "
                    "pixels count more) and keep its centre value: keeps slopes and curvature that plain "
                    "averaging flattens.",
-                   "x̂_i = c₀, c = argmin_c Σ_(u,v) g(u,v) (y_(i+(u,v)) − Σ_(a+b≤2) c_ab u^a v^b)², "
-                   "g Gaussian of width 0.5 + 6σ",
+                   r"\hat x_i = c_0,\ c = \arg\min_c \sum_{(u,v)} g(u,v) "
+                   r"\Big(y_{i+(u,v)} - \sum_{a+b \le 2} c_{ab} u^a v^b\Big)^2,\ "
+                   r"g \text{ a Gaussian of width } 0.5 + 6\sigma",
                    "Savitzky & Golay 1964; Takeda, Farsiu & Milanfar 2007 (kernel regression)"),
     "logistic": ("For black-and-white images: a logistic regression reads the noisy 5×5 neighbourhood and says "
-                 "how likely the pixel is white; threshold at ½.", "p(x_i = 1 | y) = σ(w·N_i(y) + b)",
+                 "how likely the pixel is white; threshold at ½.", r"p(x_i = 1 \mid y) = \sigma(w \cdot N_i(y) + b)",
                  "Cox 1958; Bishop, *PRML* 2006, §4.3.2"),
     "ising": ("For black-and-white images: a Markov random field in which neighbours like to agree, balanced "
               "against the evidence; ICM flips each pixel to its best state until nothing changes, Gibbs "
-              "sampling draws from the posterior.", "E(s) = −Σ_i h_i s_i − β Σ_(i~j) s_i s_j, "
-              "h_i = (y_i − ½)/(2σ²), s_i ∈ {−1, +1}",
+              "sampling draws from the posterior.", r"E(s) = -\sum_i h_i s_i - \beta \sum_{i \sim j} s_i s_j,\ "
+              r"h_i = \frac{y_i - 1/2}{2\sigma^2},\ s_i \in \{-1, +1\}",
               "Besag 1986 (ICM); Geman & Geman 1984 (Gibbs); Bishop, *PRML* 2006, §8.3.3"),
     "epll": ("A Gaussian mixture learned from 8×8 patches of photographs says which patches are likely; "
              "EPLL makes every overlapping patch likely while staying close to the data, by half-quadratic "
              "splitting with a rising β (one Wiener filter per patch per step).",
-             "min_x λ/2 ‖x − y‖² − Σ_i log p(P_i x),  p(z) = Σ_k π_k N(z; μ_k, Σ_k)",
+             r"\min_x \frac{\lambda}{2} \lVert x - y \rVert^2 - \sum_i \log p(P_i x),\quad "
+             r"p(z) = \sum_k \pi_k \mathcal{N}(z; \mu_k, \Sigma_k)",
              "Zoran & Weiss, ICCV 2011"),
     "cnn": ("A 15-layer convolutional network learned from noisy/clean patches of 352 photographs to "
             "predict the noise, given σ as an extra input; it works on four half-resolution sub-images "
@@ -73,16 +81,18 @@ EXPLAIN = {
             "luminance (R+G+B)/3 has a third of the noise variance; a copy of the network tuned on colour "
             "cleans it, then a second network cleans each chroma channel while looking at the cleaned "
             "luminance, since colour edges sit where brightness edges are (CBM3D's idea, learned).",
-            "x̂ = y − shuffle(f_θ(unshuffle(y), σ)),  θ = argmin E‖x̂ − x‖²",
+            r"\hat x = y - \mathrm{shuffle}(f_\theta(\mathrm{unshuffle}(y), \sigma)),\quad "
+            r"\theta = \arg\min_\theta \mathbb{E} \lVert \hat x - x \rVert^2",
             "Zhang, Zuo & Zhang 2018 (FFDNet); Zhang et al. 2017 (DnCNN)"),
     "biharmonic": ("Inpainting baseline: fill the holes with the smoothest surface that meets the known pixels.",
-                   "Δ²x = 0 inside the holes, x = y outside", "Damelin & Hoang 2018 (scikit-image)"),
+                   r"\Delta^2 x = 0 \text{ inside the holes},\ x = y \text{ outside}",
+                   "Damelin & Hoang 2018 (scikit-image)"),
 }
 
 
 def load_clean(path: str | None, grayscale: bool) -> np.ndarray:
     if not path:
-        raise ValueError("no image: upload one or click an example")
+        raise nothing_uploaded("image")
     image, _ = imaging.load_image(path, mode="gray" if grayscale else "auto", max_side=WORK_SIDE,
                                   min_side=imaging.MIN_UPLOAD_SIDE)
     return image
@@ -246,7 +256,7 @@ def psnr_sweep(path, grayscale, seed, methods, request: gr.Request = None, progr
                               restore_lib.denoise(noisy, method=name, sigma=sigma255 / 255, **options)))
                 if stop.is_set():
                     return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
-            rows += [(sigma255, label, score(clean, estimate)[0]) for label, estimate in found]
+            rows += [(sigma255, score(clean, estimate)[0], label) for label, estimate in found]
     return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
 
 
@@ -296,7 +306,7 @@ def show_controls(kind: str, methods: list[str]):
 def explanations() -> str:
     parts = []
     for name, (idea, equation, reference) in EXPLAIN.items():
-        parts.append(f"**{restore_lib.LABELS[name]}**: {idea}  \n`{equation}`  \n*{reference}*")
+        parts.append(f"**{restore_lib.LABELS[name]}**: {idea}\n$${equation}$$\n*{reference}*")
     return "\n\n".join(parts)
 
 
@@ -307,10 +317,13 @@ def build() -> None:
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             source = upload_image("Clean image", height=260, value=examples("denoise")[0])
+            with gr.Row():
+                go = gr.Button("Corrupt and restore", variant="primary")
+                stop = gr.Button("Stop", variant="stop")
             gr.Examples(examples("denoise"), inputs=source, label="Examples (the binary ones suit Ising and logistic)")
             grayscale = gr.Checkbox(label="Work in grayscale", value=False)
             corruption = gr.Radio(list(CORRUPTIONS), value=CORRUPTIONS[0], label="Corruption")
-            sigma255 = gr.Slider(0, 100, value=25, step=1, label="Noise sigma (0-255 scale)")
+            sigma255 = gr.Slider(0, 100, value=25, step=1, precision=0, label="Noise sigma (0-255 scale)")
             rate = gr.Slider(0, 0.5, value=0.1, step=0.01, label="Salt-and-pepper rate", visible=False)
             fraction = gr.Slider(0, 0.95, value=0.5, step=0.05, label="Missing fraction (random pixels)",
                                  visible=False)
@@ -325,20 +338,19 @@ def build() -> None:
             ising_algorithm = gr.Radio(["icm", "gibbs"], value="icm", label="Ising algorithm")
             ensemble = gr.Radio(ENSEMBLE_CHOICES, value=1, label="CNN self-ensemble (average over flips and "
                                 "rotations: sharper, that many times slower)")
-            with gr.Row():
-                go = gr.Button("Corrupt and restore", variant="primary")
-                stop = gr.Button("Stop", variant="stop")
         with gr.Column(scale=2):
             with gr.Row():
                 corrupted = output_image("Corrupted")
                 slider = gr.ImageSlider(label="Before / after (best PSNR)", type="numpy", format="png")
-            summary = gr.Markdown()
+            summary = gr.Markdown("Press **Corrupt and restore**.", label="Summary")
             table = gr.Dataframe(headers=TABLE_COLUMNS, label="Quality against the clean image", interactive=False)
             gallery = gr.Gallery(label="Results", columns=4, height=380, object_fit="contain", format="png")
     with gr.Accordion("PSNR against noise level", open=False):
         sweep = gr.Button("Plot PSNR against sigma for the chosen methods")
-        plot = gr.LinePlot(x="sigma (0-255)", y="PSNR (dB)", color="method", height=320,
-                           label=f"PSNR (dB) on the image shrunk to {SWEEP_SIDE} px, Gaussian noise")
+        plot = gr.LinePlot(x=SWEEP_COLUMNS[0], y=SWEEP_COLUMNS[1], color=SWEEP_COLUMNS[2],
+                           x_title="noise σ (0-255 scale)", y_title="PSNR (dB)", color_title="method",
+                           label=f"PSNR on the image shrunk to {SWEEP_SIDE} px, Gaussian noise",
+                           buttons=["export", "fullscreen"])
     with gr.Accordion("What the learned methods learned", open=False):
         gr.Markdown("Weights are drawn mid-gray for 0, brighter for positive, darker for negative; both are "
                     "fitted for the current noise sigma. The energy curves run ICM and Gibbs sampling on the "
@@ -347,10 +359,12 @@ def build() -> None:
         with gr.Row():
             ls_filter = output_image("Least-squares 7×7 filter")
             logistic_weights = output_image("Logistic 5×5 weights")
-            energy = gr.LinePlot(x="sweep", y="energy", color="algorithm", height=280,
-                                 label="Ising energy per sweep on the noisy image")
+            energy = gr.LinePlot(x="sweep", y="energy", color="algorithm",
+                                 x_title="sweep (one visit of every pixel)", y_title="energy E(s) (no unit)",
+                                 color_title="algorithm", label="Ising energy per sweep on the noisy image",
+                                 buttons=["export", "fullscreen"])
     with gr.Accordion("How each method works (idea, equation, reference)", open=False):
-        gr.Markdown(explanations())
+        gr.Markdown(explanations(), latex_delimiters=LATEX)
     autoencoder.build()
 
     corruption.change(show_controls, [corruption, methods], [sigma255, rate, fraction, methods],

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from generators import imaging, style
-from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image, stop_button,
-                       stoppable, stopped_note, upload_image, whole_number)
+from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, LATEX, display, examples, friendly_errors, nothing_uploaded,
+                       output_image, stop_button, stoppable, stopped_note, upload_image, whole_number)
 
 MAX_SIDE = 1024
 TIME_CAP_S = 180
@@ -65,7 +65,7 @@ $x' = F_s^{-1}(F_c(x))$, so the output has (almost) exactly the style's distribu
 
 def _content(path) -> tuple[np.ndarray, list[str]]:
     if not path:
-        raise ValueError("no content image: upload a photograph or click one of the examples")
+        raise nothing_uploaded("content image")
     image, notice = imaging.load_image(path, mode="rgb", max_side=MAX_SIDE, min_side=imaging.MIN_UPLOAD_SIDE,
                                        name="The content image")
     return image, [notice] if notice else []
@@ -73,7 +73,7 @@ def _content(path) -> tuple[np.ndarray, list[str]]:
 
 def _style_image(path) -> tuple[np.ndarray, list[str]]:
     if not path:
-        raise ValueError("no style image: upload one or click a style example (or choose the fast network)")
+        raise nothing_uploaded("style image")
     image, notice = imaging.load_image(path, mode="rgb", max_side=MAX_SIDE, min_side=imaging.MIN_UPLOAD_SIDE,
                                        name="The style image")
     return image, [f"Style: {notice}"] if notice else []
@@ -158,6 +158,12 @@ def _run_gatys(content, style_path, strength, preserve_colors, content_weight, s
             return
 
 
+def example_result(content_path):
+    """(image, status) of a content example through the fast network's first style, with every default."""
+    image, status, _ = next(run(content_path, next(iter(METHODS)), style.fast_styles()[0]))
+    return image, status
+
+
 def method_controls(method_label: str):
     """Show the controls that the chosen method uses."""
     method = METHODS.get(method_label, "fast")
@@ -186,7 +192,17 @@ def build() -> None:
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             content = upload_image("Content photograph", height=260, value=str(ASSETS / "stylize" / "astronaut.png"))
-            gr.Examples(examples("stylize"), inputs=content, label="Content examples (scikit-image)")
+            with gr.Row():
+                go = gr.Button("Stylize", variant="primary")
+                stop = gr.Button("Stop", variant="stop")
+            # The outputs are made here and placed in the right-hand column below, so the examples can name them.
+            result = output_image("Result", height=520, elem_id="stylize-result", render=False)
+            status = gr.Markdown(elem_id="stylize-status", label="Status", render=False)
+            # A click shows the photograph through the first trained style; the output is deterministic, so it
+            # is computed on the first click only and cached (lazily: nothing is computed at start-up).
+            gr.Examples(examples("stylize"), inputs=content, outputs=[result, status], fn=example_result,
+                        cache_examples=True, cache_mode="lazy",
+                        label="Content examples (scikit-image): a click shows the first trained style")
             method = gr.Radio(list(METHODS), value=next(iter(METHODS)), label="Method")
             with gr.Row(visible=True) as fast_group:
                 fast_style = gr.Dropdown(style.fast_styles(), value=style.fast_styles()[0], label="Trained style",
@@ -203,22 +219,20 @@ def build() -> None:
                     content_weight = gr.Number(1.0, minimum=0, label="Content weight α")
                     style_weight = gr.Number(10.0, minimum=0, label="Style weight β")
                 with gr.Row():
-                    steps = gr.Slider(10, 1000, value=200, step=10, label="Steps")
-                    size = gr.Slider(64, 512, value=256, step=32, label="Size (px, longer side)")
+                    steps = gr.Slider(10, 1000, value=200, step=10, precision=0, label="Steps")
+                    size = gr.Slider(64, 512, value=256, step=32, precision=0, label="Size (px, longer side)")
                 with gr.Row():
                     init = gr.Radio(list(style.INITS), value="content", label="Start from")
                     seed = gr.Number(0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
                 gr.Markdown(_network_note())
-            with gr.Row():
-                go = gr.Button("Stylize", variant="primary")
-                stop = gr.Button("Stop", variant="stop")
         with gr.Column(scale=2):
-            result = output_image("Result", height=520, elem_id="stylize-result")
-            status = gr.Markdown(elem_id="stylize-status")
-            losses = gr.LinePlot(x="step", y="loss", color="term",
-                                 title="Gatys loss (relative)", height=240, visible=False)
+            result.render()
+            status.render()
+            losses = gr.LinePlot(x="step", y="loss", color="term", title="Gatys loss (relative)", label="Loss per step",
+                                 x_title="optimiser step", y_title="loss (relative to its target, no unit)",
+                                 color_title="term", visible=False, buttons=["export", "fullscreen"])
     with gr.Accordion("How the methods work", open=False):
-        gr.Markdown(EXPLANATIONS, latex_delimiters=[{"left": "$", "right": "$", "display": False}])
+        gr.Markdown(EXPLANATIONS, latex_delimiters=LATEX)
 
     method.change(method_controls, inputs=method, outputs=[fast_group, style_group, gatys_settings, losses],
                   api_visibility="private")

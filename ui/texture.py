@@ -11,8 +11,8 @@ import numpy as np
 
 from generators import imaging, texture
 from generators.texture import sourcemap
-from ui.common import (HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image, stop_button,
-                       stoppable, stopped_note, upload_image, whole_number)
+from ui.common import (HEAVY, HEAVY_LIMIT, LATEX, display, examples, friendly_errors, nothing_uploaded, output_image,
+                       stop_button, stoppable, stopped_note, upload_image, whole_number)
 
 # Label shown in the UI -> (method, largest exemplar side, largest output side). Efros-Leung compares every
 # output pixel with every exemplar window, so it gets the smallest exemplar.
@@ -73,7 +73,7 @@ def grow(exemplar_file, method: str, side, seed, window, block, overlap, target_
     start = time.perf_counter()
     name, max_exemplar, max_side = _method(method)
     if exemplar_file is None:
-        raise ValueError("No exemplar: upload a texture image or click one of the examples")
+        raise nothing_uploaded("exemplar")
     exemplar, notice = imaging.load_image(exemplar_file, max_side=max_exemplar,
                                           min_side=imaging.MIN_UPLOAD_SIDE, name="the exemplar")
     side = whole_number(side, name="Output size", low=8, high=max_side)
@@ -170,30 +170,30 @@ def build() -> None:
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             exemplar = upload_image("Exemplar", height=220, value=examples("texture")[0])
+            with gr.Row():
+                go = gr.Button("Synthesize", variant="primary")
+                stop = gr.Button("Stop", variant="stop")
             gr.Examples(examples("texture"), inputs=exemplar, label="Examples: scikit-image photos, generated patterns")
             method = gr.Radio(list(METHODS), value=DEFAULT_METHOD, label="Method")
-            side = gr.Slider(16, 512, value=128, step=8, label="Output size (px, square)")
+            side = gr.Slider(16, 512, value=128, step=8, precision=0, label="Output size (px, square)")
             with gr.Row():
                 seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
                 dice = gr.Button("Random seed", size="sm")
             with gr.Group(visible=False) as efros_leung:
-                window = gr.Slider(3, 31, value=11, step=2, label="Window (odd, px)")
+                window = gr.Slider(3, 31, value=11, step=2, precision=0, label="Window (odd, px)")
             with gr.Group(visible=True) as quilting:
-                block = gr.Slider(4, 64, value=24, step=1, label="Block (px)")
-                overlap = gr.Slider(1, 32, value=6, step=1, label="Overlap (px, at most half the block)")
+                block = gr.Slider(4, 64, value=24, step=1, precision=0, label="Block (px)")
+                overlap = gr.Slider(1, 32, value=6, step=1, precision=0, label="Overlap (px, at most half the block)")
                 target = upload_image("Texture transfer target (optional)", height=160)
                 alpha = gr.Slider(0, 1, value=0.3, step=0.05, label="α: weight of the overlap vs the target")
             with gr.Group(visible=False) as neural_group:
-                steps = gr.Slider(5, 1000, value=200, step=5, label="Optimiser steps (L-BFGS)")
+                steps = gr.Slider(5, 1000, value=200, step=5, precision=0, label="Optimiser steps (L-BFGS)")
                 network = gr.Markdown()
-            with gr.Row():
-                go = gr.Button("Synthesize", variant="primary")
-                stop = gr.Button("Stop", variant="stop")
         with gr.Column(scale=2):
             with gr.Row():
                 output = output_image("Output", height=340)
                 source = output_image("Source map", height=340)
-            status = gr.Markdown()
+            status = gr.Markdown(label="Status")
             with gr.Row():
                 key = output_image("Source-map key", height=280)
                 gr.Markdown("**Key**: the colour of each exemplar position (red: column, green: row). A pixel of "
@@ -201,8 +201,7 @@ def build() -> None:
                             "where nothing is placed yet.  \nOutputs smaller than 256 px are shown enlarged with "
                             "square pixels.")
             with gr.Accordion("How the methods work", open=False):
-                gr.Markdown(EXPLANATION, latex_delimiters=[{"left": "$$", "right": "$$", "display": True},
-                                                           {"left": "$", "right": "$", "display": False}])
+                gr.Markdown(EXPLANATION, latex_delimiters=LATEX)
 
     inputs = [exemplar, method, side, seed, window, block, overlap, target, alpha, steps]
     growing = dict(fn=grow, inputs=inputs, outputs=[output, source, status],
