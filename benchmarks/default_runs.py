@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.load_test import _launch  # noqa: E402
+from benchmarks.load_test import app_url  # noqa: E402
 
 # Tab -> its main endpoint (the primary button on the tab's first screen).
 MAIN = {"Denoise": "/restore", "Denoise (autoencoders)": "/autoencode", "Texture": "/texture",
@@ -32,8 +32,7 @@ def main() -> None:
     args = parser.parse_args()
     from gradio_client import Client
 
-    process, url = (None, args.url) if args.url else _launch()
-    try:
+    with app_url(args.url) as url:
         client = Client(url, verbose=False)
         print(f"| tab | endpoint | {' | '.join(f'run {i + 1} (s)' for i in range(args.repeats))} |")
         print("|---|---|" + "---|" * args.repeats)
@@ -44,11 +43,6 @@ def main() -> None:
                 client.predict(api_name=endpoint)
                 seconds.append(time.perf_counter() - started)
             print(f"| {tab} | `{endpoint}` | {' | '.join(f'{s:.2f}' for s in seconds)} |", flush=True)
-    finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=10)
-
 
 if __name__ == "__main__":
     main()

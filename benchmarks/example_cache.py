@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.load_test import _launch  # noqa: E402
+from benchmarks.load_test import app_url  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update"]
@@ -42,28 +42,21 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    process, url = (None, args.url) if args.url else _launch()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(url)
-            page.get_by_role("tab", name="Stylize").click()
-            page.locator("#stylize-status").wait_for(state="attached", timeout=30_000)
-            times, shown = {name: [] for name in EXAMPLES}, None
-            for _ in range(2):
-                for name in EXAMPLES:
-                    seconds, shown = _click(page, name, shown)
-                    times[name].append(seconds)
-            browser.close()
-        print("| example | first click (s) | second click (s) |\n|---|---|---|")
-        for name, (first, second) in times.items():
-            print(f"| {name} | {first:.2f} | {second:.2f} |")
-    finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=10)
-
+    with app_url(args.url) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(url)
+        page.get_by_role("tab", name="Stylize").click()
+        page.locator("#stylize-status").wait_for(state="attached", timeout=30_000)
+        times, shown = {name: [] for name in EXAMPLES}, None
+        for _ in range(2):
+            for name in EXAMPLES:
+                seconds, shown = _click(page, name, shown)
+                times[name].append(seconds)
+        browser.close()
+    print("| example | first click (s) | second click (s) |\n|---|---|---|")
+    for name, (first, second) in times.items():
+        print(f"| {name} | {first:.2f} | {second:.2f} |")
 
 if __name__ == "__main__":
     main()

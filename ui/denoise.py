@@ -208,9 +208,11 @@ def restore(path, grayscale, corruption, sigma255, rate, fraction, seed, methods
                 best = (estimate, psnr)
             yield (display(corrupted), gallery, pd.DataFrame(rows, columns=TABLE_COLUMNS),
                    (display(corrupted), display(best[0])), _summary(sigma, notes, rows))
-        if stop.is_set() and len(rows) == 1:
-            yield (display(corrupted), gallery, pd.DataFrame(rows, columns=TABLE_COLUMNS), None,
-                   " ".join(notes))
+        if stop.is_set() and len(rows) - 1 < len(names):  # stopped between methods: say so under what is done
+            finished = len(rows) > 1
+            yield (display(corrupted), gallery, pd.DataFrame(rows, columns=TABLE_COLUMNS),
+                   (display(corrupted), display(best[0])) if finished else None,
+                   _summary(sigma, notes, rows) if finished else " ".join(notes))
 
 
 # Geometric self-ensemble of the CNN (Timofte et al. 2016): its 4- and 8-fold means beat CBM3D in colour.
