@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.load_test import app_url  # noqa: E402
+from benchmarks.load_test import running_app  # noqa: E402
 
 # Tab -> its main endpoint (the primary button on the tab's first screen).
 MAIN = {"Denoise": "/restore", "Denoise (autoencoders)": "/autoencode", "Texture": "/texture",
@@ -32,7 +32,7 @@ def main() -> None:
     args = parser.parse_args()
     from gradio_client import Client
 
-    with app_url(args.url) as url:
+    with running_app(args.url) as url:
         client = Client(url, verbose=False)
         print(f"| tab | endpoint | {' | '.join(f'run {i + 1} (s)' for i in range(args.repeats))} |")
         print("|---|---|" + "---|" * args.repeats)

@@ -150,7 +150,7 @@ def _launch() -> tuple[subprocess.Popen, str]:
 
 
 @contextlib.contextmanager
-def app_url(url: str | None = None):
+def running_app(url: str | None = None):
     """``url`` if given, else the address of app.py started on a free loopback port for the with-block."""
     if url:
         yield url
