@@ -371,7 +371,8 @@ def build() -> None:
 
     corruption.change(show_controls, [corruption, methods], [sigma255, rate, fraction, methods],
                       api_visibility="private")
-    source.change(to_editor, [source, grayscale], editor, api_visibility="private")
+    # triggers=None: on page load (the opening example) and whenever the image or the grayscale box changes.
+    gr.on(None, to_editor, [source, grayscale], editor, api_visibility="private")
     run = go.click(restore, [source, grayscale, corruption, sigma255, rate, fraction, seed, methods, editor,
                              ising_algorithm, ensemble], [corrupted, gallery, table, slider, summary],
                    api_name="restore", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT,

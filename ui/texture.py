@@ -211,5 +211,5 @@ def build() -> None:
     stop_button(stop, "texture")
     method.change(show_parameters, inputs=method, outputs=[efros_leung, quilting, neural_group, network],
                   api_visibility="private")
-    for trigger in (exemplar.change, method.change):
-        trigger(source_key, inputs=[exemplar, method], outputs=key, api_visibility="private")
+    # triggers=None: on page load (the opening example) and whenever the exemplar or the method changes.
+    gr.on(None, source_key, inputs=[exemplar, method], outputs=key, api_visibility="private")
