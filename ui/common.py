@@ -128,13 +128,18 @@ def stop_button(button: gr.Button, *tabs: str) -> None:
     """Wire ``button`` to set the stop flags of this session's runs on ``tabs``. Not queued: it answers at once,
     even while the runs hold every worker."""
     def stop(request: gr.Request):
-        with _RUNS_LOCK:
-            flags = [_RUNS.get((request.session_hash, tab)) for tab in tabs]
-        for flag in flags:
-            if flag is not None:
-                flag.set()
+        stop_runs(request.session_hash, tabs)
 
     button.click(stop, queue=False, api_visibility="private")
+
+
+def stop_runs(session: str, tabs) -> None:
+    """Set the stop flag of ``session``'s run on each of ``tabs`` that has one going."""
+    with _RUNS_LOCK:
+        flags = [_RUNS.get((session, tab)) for tab in tabs]
+    for flag in flags:
+        if flag is not None:
+            flag.set()
 
 
 def stopped_note(where: str) -> str:
