@@ -69,7 +69,8 @@ def build() -> None:
         with gr.Row():
             index = gr.Slider(0, 999, value=7, step=1, precision=0,
                               label="Digit (one of the 1,000 held-out MNIST digits)")
-            sigma = gr.Slider(0, 1, value=0.5, step=0.05, label="Input noise σ (0-1 pixel scale)")
+            sigma = gr.Slider(0, 1, value=0.5, step=0.05,
+                              label="Input noise σ (0-1 scale: 0.1 is 25.5 on the 0-255 scale above)")
             seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Noise seed")
         go = gr.Button("Denoise with every autoencoder", variant="primary")
         summary = gr.Markdown(label="Summary")

@@ -21,6 +21,7 @@ MAX_SEED = 2**31 - 1
 SWEEP_SIDE = 96
 SWEEP_SIGMAS = (5, 15, 25, 35, 50, 75)
 EPLL_TIME_LIMIT = 90.0
+NOISE_LABEL = "Noise σ (0-255 scale)"
 # Methods that take more than a few seconds on a 256 px image: unticked by default, and run last.
 SLOW = ("epll",)
 CORRUPTIONS = ("Gaussian noise", "Salt and pepper", "Missing pixels")
@@ -47,7 +48,8 @@ EXPLAIN = {
     "nlm": ("Average each pixel with pixels anywhere nearby whose surrounding patch looks the same: "
             "repetition in the image does the denoising.",
             r"\hat x_i = \frac{\sum_j w_{ij} y_j}{\sum_j w_{ij}},\ "
-            r"w_{ij} = \exp\!\Big(-\frac{\max(\lVert P_i y - P_j y \rVert^2 - 2\sigma^2,\, 0)}{h^2}\Big),\ h = 0.8\sigma",
+            r"w_{ij} = \exp\!\Big(-\frac{\max(\lVert P_i y - P_j y \rVert^2 - 2\sigma^2,\, 0)}{h^2}\Big),"
+            r"\ h = 0.8\sigma",
             "Buades, Coll & Morel, CVPR 2005"),
     "least_squares": ("Learn the best 7×7 linear filter from clean/noisy pairs (other photographs, same σ) by "
                       "ridge least squares: a Wiener filter estimated from data.",
@@ -113,7 +115,7 @@ def corrupt(clean: np.ndarray, corruption: str, sigma255, rate, fraction, seed, 
     """(corrupted image, known mask or None, the sigma the restorers are told) for the chosen corruption."""
     seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
     if corruption == "Gaussian noise":
-        sigma = restore_lib.check_level(sigma255, name="Noise sigma (0-255 scale)", high=255.0) / 255.0
+        sigma = restore_lib.check_level(sigma255, name=NOISE_LABEL, high=255.0) / 255.0
         return restore_lib.gaussian_noise(clean, sigma=sigma, seed=seed), None, sigma
     if corruption == "Salt and pepper":
         from skimage.restoration import estimate_sigma
@@ -268,7 +270,7 @@ def learned(path, grayscale, corruption, sigma255, seed, methods):
     and the Ising energy per sweep (ICM and Gibbs) on the corrupted image."""
     from generators.denoise.learned import least_squares_filter, logistic_classifier
 
-    sigma = restore_lib.check_level(sigma255, name="Noise sigma (0-255 scale)", high=255.0) / 255.0
+    sigma = restore_lib.check_level(sigma255, name=NOISE_LABEL, high=255.0) / 255.0
     filt, _ = least_squares_filter(round(sigma, 4), 7)
     weights, _ = logistic_classifier(round(max(sigma, 1e-3), 4), 5)
     clean = load_clean(path, bool(grayscale)) if path else None
@@ -325,7 +327,7 @@ def build() -> None:
             gr.Examples(examples("denoise"), inputs=source, label="Examples (the binary ones suit Ising and logistic)")
             grayscale = gr.Checkbox(label="Work in grayscale", value=False)
             corruption = gr.Radio(list(CORRUPTIONS), value=CORRUPTIONS[0], label="Corruption")
-            sigma255 = gr.Slider(0, 100, value=25, step=1, precision=0, label="Noise sigma (0-255 scale)")
+            sigma255 = gr.Slider(0, 100, value=25, step=1, precision=0, label=NOISE_LABEL)
             rate = gr.Slider(0, 0.5, value=0.1, step=0.01, label="Salt-and-pepper rate", visible=False)
             fraction = gr.Slider(0, 0.95, value=0.5, step=0.05, label="Missing fraction (random pixels)",
                                  visible=False)
