@@ -147,6 +147,15 @@ def stopped_note(where: str) -> str:
     return f"**Stopped** at {where}; the best result so far is shown."
 
 
+def figure_file(figure, name: str) -> str | None:
+    """A matplotlib ``figure`` saved as a PNG file for a download button (gr.Plot has none of its own)."""
+    if figure is None:
+        return None
+    with tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".png", delete=False) as handle:
+        figure.savefig(handle, format="png", dpi=150, bbox_inches="tight")
+    return handle.name
+
+
 def nothing_uploaded(what: str) -> ValueError:
     """The one wording, on every tab, of a run started with an empty image input."""
     return ValueError(f"no {what}: upload one or click an example")

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from generators import registry
-from ui.common import HEAVY, HEAVY_LIMIT, friendly_errors
+from ui.common import HEAVY, HEAVY_LIMIT, figure_file, friendly_errors
 
 COLUMNS = ["name", "kind", "loaded", "device", "parameters", "size_mb", "checksum", "note"]
 
@@ -69,9 +69,11 @@ def curves_figure(name: str) -> Figure | None:
 
 
 def show_curves(name: str):
-    """The curves plot, hidden for a model whose card records none (an empty plot would look broken)."""
+    """The curves plot and its PNG download, hidden for a model whose card records none (an empty plot would
+    look broken)."""
     figure = curves_figure(name)
-    return gr.Plot(value=figure, visible=figure is not None)
+    return (gr.Plot(value=figure, visible=figure is not None),
+            gr.DownloadButton(value=figure_file(figure, f"{name}-curves"), visible=figure is not None))
 
 
 @friendly_errors
@@ -104,6 +106,7 @@ def build() -> None:
     card = gr.Markdown(label="Model card")
     curves = gr.Plot(visible=curves_figure(names[0]) is not None,
                      label="Training curves (saved in the checkpoint's JSON)")
+    download = gr.DownloadButton("Download the curves (PNG)", visible=False)
 
     load.click(load_model, inputs=choice, outputs=[table, message], api_name="load_model",
                api_description="Load a model now (it would load on first use anyway); returns the registry "
@@ -117,4 +120,4 @@ def build() -> None:
     gr.on(None, friendly_errors(model_card), inputs=choice, outputs=card, api_name="model_card",
           api_description="The Markdown card of a model: what it is, its data, the command that trained it and "
                           "its measured figures, read from its checkpoint JSON.")
-    gr.on(None, friendly_errors(show_curves), inputs=choice, outputs=curves, api_visibility="private")
+    gr.on(None, friendly_errors(show_curves), inputs=choice, outputs=[curves, download], api_visibility="private")

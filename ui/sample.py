@@ -15,8 +15,8 @@ from PIL import Image
 from generators import imaging, registry
 from generators.datasets import mnist
 from generators.sample import masks, sketch
-from ui.common import (HEAVY, HEAVY_LIMIT, LATEX, brush_ready, digit_picture, display, examples, friendly_errors,
-                       output_image, stop_button, stoppable, stopped_note, whole_number)
+from ui.common import (HEAVY, HEAVY_LIMIT, LATEX, brush_ready, digit_picture, display, examples, figure_file,
+                       friendly_errors, output_image, stop_button, stoppable, stopped_note, whole_number)
 
 # Label shown in the UI -> registry name. Every entry offers sample(n, *, seed).
 SAMPLERS = {
@@ -80,16 +80,19 @@ def interpolate_seeds(model: str, seed_a, seed_b, frames) -> tuple[np.ndarray, s
 
 
 @friendly_errors
-def latent_map_plot(size) -> tuple[Figure, str]:
-    """The VAE's decoded latent plane (top-2 principal directions of the held-out codes), codes on top."""
+def latent_map_plot(size) -> tuple[Figure, str, str]:
+    """The VAE's decoded latent plane (top-2 principal directions of the held-out codes), codes on top; a
+    note; the figure as a PNG file."""
     size = whole_number(size, name="Grid size", low=4, high=25)
     start = time.perf_counter()
     held_out = mnist("test")
     found = _latent().latent_map(registry.load("mnist-vae"), held_out.images, held_out.labels, size=size)
-    return _map_figure(found), (
+    figure = _map_figure(found)
+    return figure, (
         f"The plane of the two directions along which the 1,000 held-out digits' codes vary most "
         f"({found.explained[0]:.0%} and {found.explained[1]:.0%} of their variance); every tile is the decoder's "
-        f"digit at that point, every dot a held-out digit's code, coloured by its true class.  \n{_elapsed(start)}")
+        f"digit at that point, every dot a held-out digit's code, coloured by its true class.  \n{_elapsed(start)}"
+    ), figure_file(figure, "vae-latent-map")
 
 
 @friendly_errors
@@ -390,9 +393,10 @@ def _build_map() -> None:
             size = gr.Slider(4, 25, value=15, step=1, precision=0, label="Grid size (tiles per side)")
             go = gr.Button("Map the VAE's latent space", variant="primary")
             note = gr.Markdown(label="Note")
+            download = gr.DownloadButton("Download the map (PNG)", label="Latent map PNG")
         with gr.Column(scale=2):
             plot = gr.Plot(label="VAE latent plane")
-    go.click(latent_map_plot, inputs=size, outputs=[plot, note], api_name="latent_map",
+    go.click(latent_map_plot, inputs=size, outputs=[plot, note, download], api_name="latent_map",
              concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
 
 
