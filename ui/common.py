@@ -200,10 +200,19 @@ def brush_ready(listener, editor: gr.ImageEditor) -> None:
     asks the user to "select the draw tool to start". Browser-side only; a brush already picked stays."""
     if not editor.elem_id:
         raise ValueError("brush_ready needs the editor's elem_id")
-    listener(None, js=f"""() => setTimeout(() => {{
-        const brush = document.querySelector("#{editor.elem_id} button[aria-label='Brush']");
-        if (brush && !brush.classList.contains("highlight")) brush.click();
-    }}, 100)""")
+    # Polled: on a busy machine the pad's toolbar can take seconds to appear after the tab opens.
+    listener(None, js=f"""() => {{
+        let tries = 0;
+        const pick = () => {{
+            const brush = document.querySelector("#{editor.elem_id} button[aria-label='Brush']");
+            if (brush && brush.checkVisibility()) {{
+                if (!brush.classList.contains("highlight")) brush.click();
+            }} else if (tries++ < 50) {{
+                setTimeout(pick, 100);
+            }}
+        }};
+        setTimeout(pick, 100);
+    }}""")
 
 
 def display(image: np.ndarray) -> np.ndarray:
