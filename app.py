@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
+import logging
 import os
 import sys
 
@@ -26,7 +27,12 @@ TITLE = "GenLab"
 INTRO = ("# GenLab\nRun real image generation and restoration algorithms on your own images or on examples. "
          "Each tab is one family of techniques; every model says where it came from and how well it does.")
 THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="amber")
-CSS = ".gradio-container {max-width: 1280px !important; margin: auto;}"
+# Image labels sit above the picture instead of floating over its top-left corner (they hid the first digit
+# of every sample sheet and the start of the strips); gallery captions wrap instead of cutting off the
+# PSNR and seconds at their end.
+CSS = """.gradio-container {max-width: 1280px !important; margin: auto;}
+label[data-testid=block-label].float {position: static !important; margin-bottom: 4px;}
+.caption-label {white-space: normal !important; max-width: 100% !important;}"""
 MAX_FILE_SIZE = "10mb"
 QUEUE_SIZE = 64
 
@@ -102,6 +108,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     registry.set_device(args.device)
     auth = tuple(args.auth.split(":", 1)) if args.auth else None
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, auth=auth,

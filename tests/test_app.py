@@ -26,7 +26,7 @@ def test_import_builds_the_ui_fast_and_loads_no_checkpoint():
     result = subprocess.run([sys.executable, "-c", IMPORT_APP], cwd=ROOT, capture_output=True, text=True,
                             env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"})
     assert result.returncode == 0, result.stderr
-    seconds, loaded, kind = result.stdout.split()
+    seconds, loaded, kind = result.stdout.splitlines()[-1].split()  # after Gradio's notes (example caching)
     assert kind == "Blocks" and loaded == "[]"
     assert float(seconds) <= 8.0
 
@@ -180,4 +180,4 @@ def test_a_drawing_is_read_and_a_blank_one_refused(client, tmp_path):
 
 def test_repair_streams_to_a_filled_digit(client):
     shown, filled, progress = client.predict(VAE, 3, "bottom half", 0, api_name="/repair")
-    assert filled.endswith(".png") and progress.startswith("Step ") and "hidden pixels" in progress
+    assert filled.endswith(".png") and progress.startswith(("done", "time cap")) and "hidden pixels" in progress

@@ -69,11 +69,13 @@ def build() -> None:
             "digit x. Four networks were trained, each at one noise level σ. Pick a held-out digit and a noise "
             "level, and compare them.")
         with gr.Row():
-            index = gr.Slider(0, 999, value=7, step=1, label="Digit (one of the 1,000 held-out MNIST digits)")
-            sigma = gr.Slider(0, 1, value=0.5, step=0.05, label="Input noise σ (0-1 pixel scale)")
+            index = gr.Slider(0, 999, value=7, step=1, precision=0,
+                              label="Digit (one of the 1,000 held-out MNIST digits)")
+            sigma = gr.Slider(0, 1, value=0.5, step=0.05,
+                              label="Input noise σ (0-1 scale: 0.1 is 25.5 on the 0-255 scale above)")
             seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Noise seed")
         go = gr.Button("Denoise with every autoencoder", variant="primary")
-        summary = gr.Markdown()
+        summary = gr.Markdown(label="Summary")
         gallery = gr.Gallery(label="Clean, noisy, and each network's reconstruction", columns=6, height=260,
                              object_fit="contain", format="png")
         codes = output_image("Bottleneck codes: one row per network (top: trained at the lowest σ); "

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import logging
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import gradio as gr
@@ -16,6 +18,7 @@ from gradio import processing_utils
 from generators import imaging
 from generators.checkpoint import CheckpointError
 
+LOG = logging.getLogger("genlab")
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 # Heavy model events share one queue slot pool so a full classroom cannot run the machine out of memory.
 HEAVY = "heavy"
@@ -54,6 +57,9 @@ def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", form
 # Every image output (gr.Image, gr.Gallery, ...) goes through this module attribute.
 processing_utils.save_pil_to_cache = _save_pil_to_cache_atomically
 
+# The equations of every tab's "how it works" text: $$display$$ and $inline$ LaTeX, typeset by KaTeX.
+LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
+
 OUT_OF_MEMORY = ("The GPU ran out of memory for this request: try a smaller image or fewer samples, "
                  "or restart the app with --device cpu.")
 
@@ -78,14 +84,81 @@ def friendly_errors(handler):
 
 @contextlib.contextmanager
 def _as_messages():
+    """A user's mistake (bad input, a missing checkpoint, no GPU memory left) is one log line and a toast;
+    anything else is a real fault and keeps Gradio's traceback."""
     try:
         yield
     except (ValueError, CheckpointError) as error:
-        raise gr.Error(str(error)) from None
+        LOG.warning("refused: %s", error)
+        raise gr.Error(str(error), print_exception=False) from None
     except RuntimeError as error:
         if "out of memory" not in str(error).lower():
             raise
-        raise gr.Error(OUT_OF_MEMORY) from None
+        LOG.warning("out of memory: %s", error)
+        raise gr.Error(OUT_OF_MEMORY, print_exception=False) from None
+
+
+# (session, tab) -> the flag of the run that session has going on that tab; its Stop button sets it.
+_RUNS: dict[tuple[str, str], threading.Event] = {}
+_RUNS_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def stoppable(request: gr.Request | None, tab: str):
+    """A fresh stop flag for this session's run on ``tab``, set by the tab's Stop button (``stop_button``).
+
+    Gradio's ``cancels=`` only drops the event in the browser (the outputs turn to "Error") while the worker
+    thread computes on; so Stop sets this flag instead, the kernels check it between (or inside) their steps,
+    and the handler shows the best result so far with a "stopped at step k of n" note."""
+    flag = threading.Event()
+    key = (request.session_hash, tab) if request is not None and request.session_hash else None
+    if key is not None:
+        with _RUNS_LOCK:
+            _RUNS[key] = flag
+    try:
+        yield flag
+    finally:
+        if key is not None:
+            with _RUNS_LOCK:
+                if _RUNS.get(key) is flag:
+                    del _RUNS[key]
+
+
+def stop_button(button: gr.Button, *tabs: str) -> None:
+    """Wire ``button`` to set the stop flags of this session's runs on ``tabs``. Not queued: it answers at once,
+    even while the runs hold every worker."""
+    def stop(request: gr.Request):
+        stop_runs(request.session_hash, tabs)
+
+    button.click(stop, queue=False, api_visibility="private")
+
+
+def stop_runs(session: str, tabs) -> None:
+    """Set the stop flag of ``session``'s run on each of ``tabs`` that has one going."""
+    with _RUNS_LOCK:
+        flags = [_RUNS.get((session, tab)) for tab in tabs]
+    for flag in flags:
+        if flag is not None:
+            flag.set()
+
+
+def stopped_note(where: str) -> str:
+    """The one wording of a run ended by Stop, on every tab: "Stopped at step 3 of 10; ..."."""
+    return f"**Stopped** at {where}; the best result so far is shown."
+
+
+def figure_file(figure, name: str) -> str | None:
+    """A matplotlib ``figure`` saved as a PNG file for a download button (gr.Plot has none of its own)."""
+    if figure is None:
+        return None
+    with tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".png", delete=False) as handle:
+        figure.savefig(handle, format="png", dpi=150, bbox_inches="tight")
+    return handle.name
+
+
+def nothing_uploaded(what: str) -> ValueError:
+    """The one wording, on every tab, of a run started with an empty image input."""
+    return ValueError(f"no {what}: upload one or click an example")
 
 
 def upload_image(label: str, **kwargs) -> gr.Image:
@@ -106,7 +179,9 @@ def upload_image(label: str, **kwargs) -> gr.Image:
             try:
                 return decode(payload)
             except Exception as error:  # a malformed pasted image: say so instead of a bare "Error"
-                raise gr.Error(f"The pasted image could not be read ({error}); upload it as a file instead.") from None
+                LOG.warning("refused a pasted image: %s", error)
+                raise gr.Error(f"The pasted image could not be read ({error}); upload it as a file instead.",
+                               print_exception=False) from None
         return str(payload.path)
 
     component.preprocess = hand_over_path
@@ -125,14 +200,16 @@ def brush_ready(listener, editor: gr.ImageEditor) -> None:
     asks the user to "select the draw tool to start". Browser-side only; a brush already picked stays."""
     if not editor.elem_id:
         raise ValueError("brush_ready needs the editor's elem_id")
-    # The pad may render after the tab is shown (later still on a busy page): look for its brush every 100 ms
-    # for up to 5 s.
+    # Polled: on a busy machine the pad's toolbar can take seconds to appear after the tab opens.
     listener(None, js=f"""() => {{
         let tries = 0;
         const pick = () => {{
             const brush = document.querySelector("#{editor.elem_id} button[aria-label='Brush']");
-            if (brush) {{ if (!brush.classList.contains("highlight")) brush.click(); }}
-            else if (++tries < 50) setTimeout(pick, 100);
+            if (brush && brush.checkVisibility()) {{
+                if (!brush.classList.contains("highlight")) brush.click();
+            }} else if (tries++ < 50) {{
+                setTimeout(pick, 100);
+            }}
         }};
         setTimeout(pick, 100);
     }}""")

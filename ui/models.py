@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from generators import registry
-from ui.common import HEAVY, HEAVY_LIMIT, friendly_errors
+from ui.common import HEAVY, HEAVY_LIMIT, figure_file, friendly_errors
 
 COLUMNS = ["name", "kind", "loaded", "device", "parameters", "size_mb", "checksum", "note"]
 
@@ -28,7 +28,7 @@ def model_card(name: str) -> str:
         spec.summary,
         "",
         f"- **Kind**: {spec.kind}",
-        f"- **Data**: {spec.data}",
+        f"- **Data**: {card.get('data', spec.data)}",
         f"- **Train it**: `{card.get('train_command', spec.train_command)}`",
         f"- **Reference**: {spec.paper or '—'}",
         f"- **Licence**: {spec.licence}",
@@ -69,9 +69,11 @@ def curves_figure(name: str) -> Figure | None:
 
 
 def show_curves(name: str):
-    """The curves plot, hidden for a model whose card records none (an empty plot would look broken)."""
+    """The curves plot and its PNG download, hidden for a model whose card records none (an empty plot would
+    look broken)."""
     figure = curves_figure(name)
-    return gr.Plot(value=figure, visible=figure is not None)
+    return (gr.Plot(value=figure, visible=figure is not None),
+            gr.DownloadButton(value=figure_file(figure, f"{name}-curves"), visible=figure is not None))
 
 
 @friendly_errors
@@ -93,18 +95,29 @@ def build() -> None:
     names = list(registry.default.table)
     gr.Markdown("Every model GenLab ships. Models load on first use; **Load** warms one up now. "
                 "The checksum column compares each file with `checkpoints/manifest.json`.")
-    table = gr.Dataframe(value=status_table, headers=COLUMNS, interactive=False, label="Registry status")
+    # wrap=True: every column fits the page (the note and checksum columns wrap instead of scrolling away).
+    table = gr.Dataframe(headers=COLUMNS, interactive=False, label="Registry status", wrap=True,
+                         column_widths=["16%", "9%", "7%", "7%", "10%", "8%", "12%", "31%"])
     with gr.Row():
         choice = gr.Dropdown(names, value=names[0], label="Model")
         load = gr.Button("Load", variant="primary")
         refresh = gr.Button("Refresh")
-    message = gr.Markdown()
-    card = gr.Markdown(value=lambda: model_card(names[0]))
-    curves = gr.Plot(value=lambda: curves_figure(names[0]), visible=curves_figure(names[0]) is not None,
+    message = gr.Markdown(label="Message")
+    card = gr.Markdown(label="Model card")
+    curves = gr.Plot(visible=curves_figure(names[0]) is not None,
                      label="Training curves (saved in the checkpoint's JSON)")
+    download = gr.DownloadButton("Download the curves (PNG)", visible=False)
 
     load.click(load_model, inputs=choice, outputs=[table, message], api_name="load_model",
+               api_description="Load a model now (it would load on first use anyway); returns the registry "
+                               "status table and a message.",
                concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
-    refresh.click(status_table, outputs=table, api_name="model_status")
-    choice.change(friendly_errors(model_card), inputs=choice, outputs=card, api_name="model_card")
-    choice.change(friendly_errors(show_curves), inputs=choice, outputs=curves, api_visibility="private")
+    refresh.click(status_table, outputs=table, api_name="model_status",
+                  api_description="The registry status table: every model, whether it is loaded, its size, "
+                                  "and whether its checksum matches checkpoints/manifest.json.")
+    # triggers=None: on page load, and (with inputs) whenever the chosen model changes.
+    gr.on(None, status_table, outputs=table, api_visibility="private")
+    gr.on(None, friendly_errors(model_card), inputs=choice, outputs=card, api_name="model_card",
+          api_description="The Markdown card of a model: what it is, its data, the command that trained it and "
+                          "its measured figures, read from its checkpoint JSON.")
+    gr.on(None, friendly_errors(show_curves), inputs=choice, outputs=[curves, download], api_visibility="private")

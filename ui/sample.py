@@ -15,8 +15,8 @@ from PIL import Image
 from generators import imaging, registry
 from generators.datasets import mnist
 from generators.sample import masks, sketch
-from ui.common import (HEAVY, HEAVY_LIMIT, brush_ready, digit_picture, display, examples, friendly_errors, output_image,
-                       whole_number)
+from ui.common import (HEAVY, HEAVY_LIMIT, LATEX, brush_ready, digit_picture, display, examples, figure_file,
+                       friendly_errors, output_image, stop_button, stoppable, stopped_note, whole_number)
 from ui.gpu import on_gpu
 
 # Label shown in the UI -> registry name. Every entry offers sample(n, *, seed).
@@ -35,6 +35,8 @@ BIG = 8
 FRAME_MS = 90
 # A drawing whose ELBO falls this far below the worst 1 % of held-out digits is not read as a digit.
 UNREADABLE_MARGIN_NATS = 100.0
+REPAIR_STEPS = 150
+REPAIR_TIME_CAP = 30.0
 
 
 @on_gpu()
@@ -84,16 +86,19 @@ def interpolate_seeds(model: str, seed_a, seed_b, frames) -> tuple[np.ndarray, s
 
 @on_gpu()
 @friendly_errors
-def latent_map_plot(size) -> tuple[Figure, str]:
-    """The VAE's decoded latent plane (top-2 principal directions of the held-out codes), codes on top."""
+def latent_map_plot(size) -> tuple[Figure, str, str]:
+    """The VAE's decoded latent plane (top-2 principal directions of the held-out codes), codes on top; a
+    note; the figure as a PNG file."""
     size = whole_number(size, name="Grid size", low=4, high=25)
     start = time.perf_counter()
     held_out = mnist("test")
     found = _latent().latent_map(registry.load("mnist-vae"), held_out.images, held_out.labels, size=size)
-    return _map_figure(found), (
+    figure = _map_figure(found)
+    return figure, (
         f"The plane of the two directions along which the 1,000 held-out digits' codes vary most "
         f"({found.explained[0]:.0%} and {found.explained[1]:.0%} of their variance); every tile is the decoder's "
-        f"digit at that point, every dot a held-out digit's code, coloured by its true class.  \n{_elapsed(start)}")
+        f"digit at that point, every dot a held-out digit's code, coloured by its true class.  \n{_elapsed(start)}"
+    ), figure_file(figure, "vae-latent-map")
 
 
 @on_gpu()
@@ -130,9 +135,9 @@ def morph_drawing(drawing, target: str, frames) -> tuple[np.ndarray, str, str]:
 
 @on_gpu()
 @friendly_errors
-def repair_digit(model: str, index, mask: str, seed):
+def repair_digit(model: str, index, mask: str, seed, request: gr.Request = None):
     """Hide part of held-out digit ``index`` and search the model's latent space for a code that explains the
-    visible pixels; stream the search (masked input, current repair, progress)."""
+    visible pixels; stream the search (masked input, current repair, progress) until done or Stop."""
     name = _registry_name(model, LATENT_MODELS)
     index = whole_number(index, name="Held-out digit", low=0, high=999)
     seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
@@ -140,11 +145,24 @@ def repair_digit(model: str, index, mask: str, seed):
     missing = masks.make_mask(mask, seed=seed)
     shown = digit_picture(np.where(missing, 0.5, image), BIG)
     masked_error = float(np.mean(image[missing] ** 2))
-    for found in _latent().repair(registry.load(name), image, missing, seed=seed, restarts=8, steps=150):
-        error = float(np.mean((found.filled[missing] - image[missing]) ** 2))
-        yield shown, digit_picture(found.filled, BIG), (
-            f"Step {found.step}: visible-pixel loss {found.visible_loss:.1f} nats · squared error on the hidden "
-            f"pixels {error:.4f} (hidden pixels left black: {masked_error:.4f}) · {found.elapsed:.1f} s")
+    with stoppable(request, "repair") as stop:
+        for found in _latent().repair(registry.load(name), image, missing, seed=seed, restarts=8,
+                                      steps=REPAIR_STEPS, every=1, time_cap=REPAIR_TIME_CAP):
+            finished = found.step == REPAIR_STEPS or stop.is_set() or found.elapsed > REPAIR_TIME_CAP
+            if found.step % 10 and not finished:
+                continue
+            error = float(np.mean((found.filled[missing] - image[missing]) ** 2))
+            state = f"step {found.step} of {REPAIR_STEPS}"
+            if found.step == REPAIR_STEPS:
+                state = "done"
+            elif finished and not stop.is_set():   # the search's time cap
+                state = f"time cap at {state}"
+            stopped = f"  \n{stopped_note(state)}" if stop.is_set() and found.step < REPAIR_STEPS else ""
+            yield shown, digit_picture(found.filled, BIG), (
+                f"{state}: visible-pixel loss {found.visible_loss:.1f} nats · squared error on the hidden "
+                f"pixels {error:.4f} (hidden pixels left black: {masked_error:.4f}) · {found.elapsed:.1f} s{stopped}")
+            if stop.is_set():
+                return
 
 
 def _latent():
@@ -267,17 +285,18 @@ def gmm_components(model: str) -> tuple[list, str]:
     return gallery, text
 
 
-EXPLAIN = """
+EXPLAIN = r"""
 **GMM** (Bishop 2006): project digits onto their top principal directions, fit a mixture of Gaussians
-p(z) = Σ_k π_k N(z; μ_k, Σ_k) there, sample z and map back, x = m + Wᵀz.
+$p(z) = \sum_k \pi_k\, \mathcal{N}(z; \mu_k, \Sigma_k)$ there, sample $z$ and map back, $x = m + W^\top z$.
 
-**VAE** (Kingma & Welling 2014): a decoder turns a code z ~ N(0, I) into pixel probabilities p(x | z); an encoder
-guesses q(z | x). Both are trained together by maximising the evidence lower bound
-log p(x) ≥ E_q[log p(x | z)] − KL(q(z | x) ‖ N(0, I)); the ELBO scores any digit. The codes of real digits do not
+**VAE** (Kingma & Welling 2014): a decoder turns a code $z \sim \mathcal{N}(0, I)$ into pixel probabilities
+$p(x \mid z)$; an encoder guesses $q(z \mid x)$. Both are trained together by maximising the evidence lower bound
+$\log p(x) \ge \mathbb{E}_q[\log p(x \mid z)] - \mathrm{KL}(q(z \mid x) \,\Vert\, \mathcal{N}(0, I))$; the ELBO scores any
+digit. The codes of real digits do not
 fill N(0, I) evenly, so decoded N(0, I) draws are often blots; samples here decode codes drawn from a Gaussian
 mixture fitted to the training digits' codes after training (ex-post density estimation, Ghosh et al. 2020).
 
-**GAN** (Goodfellow et al. 2014; DCGAN, Radford et al. 2016): a generator G(z) learns to fool a discriminator D
+**GAN** (Goodfellow et al. 2014; DCGAN, Radford et al. 2016): a generator $G(z)$ learns to fool a discriminator $D$
 that tells real digits from generated ones. Here D uses spectral normalisation (Miyato et al. 2018) and the hinge
 loss, both see randomly shifted digits (DiffAugment, Zhao et al. 2020), and the shipped G is a running average of
 the trained weights. No encoder and no likelihood: it is judged only by its samples.
@@ -316,14 +335,14 @@ def build() -> None:
         with gr.Tab("Repair"):
             _build_repair()
     with gr.Accordion("How each method works", open=False):
-        gr.Markdown(EXPLAIN)
+        gr.Markdown(EXPLAIN, latex_delimiters=LATEX)
 
 
 def _build_samples() -> None:
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
             model = gr.Dropdown(list(SAMPLERS), value=next(iter(SAMPLERS)), label="Model")
-            count = gr.Slider(1, MAX_SAMPLES, value=64, step=1, label="Number of samples")
+            count = gr.Slider(1, MAX_SAMPLES, value=64, step=1, precision=0, label="Number of samples")
             with gr.Row():
                 seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
                 dice = gr.Button("Random seed", size="sm")
@@ -334,15 +353,15 @@ def _build_samples() -> None:
             compare = gr.Button("Compare all three models")
         with gr.Column(scale=2):
             samples = output_image("Samples")
-            figures = gr.Markdown()
+            figures = gr.Markdown(label="Figures")
     gr.Markdown("**Side by side**: the same number of samples and seed from each model, with its measured figures.")
     with gr.Row(equal_height=True):
         sides = []
         for label in SAMPLERS:
             with gr.Column(min_width=200):
-                sides += [output_image(label.split(":")[0]), gr.Markdown()]
+                sides += [output_image(label.split(":")[0]), gr.Markdown(label=f"{label.split(':')[0]} figures")]
     with gr.Accordion("What the GMM learned", open=False):
-        learned = gr.Markdown()
+        learned = gr.Markdown(label="What it learned")
         means = gr.Gallery(label="Component means (weight π)", columns=10, height="auto", format="png")
 
     heavy = dict(concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
@@ -364,7 +383,7 @@ def _build_interpolate() -> None:
             with gr.Row():
                 seed_a = gr.Number(value=1, precision=0, minimum=0, maximum=MAX_SEED, label="Seed A")
                 seed_b = gr.Number(value=2, precision=0, minimum=0, maximum=MAX_SEED, label="Seed B")
-            frames = gr.Slider(2, 30, value=12, step=1, label="Frames")
+            frames = gr.Slider(2, 30, value=12, step=1, precision=0, label="Frames")
             go = gr.Button("Interpolate", variant="primary")
             gr.Examples([["VAE: variational autoencoder", 1, 2, 12], ["GAN: generative adversarial network", 7, 42, 16]],
                         inputs=[model, seed_a, seed_b, frames])
@@ -372,7 +391,7 @@ def _build_interpolate() -> None:
             strip = output_image("Frames, A → B")
             with gr.Row():
                 animation = gr.Image(label="Animation", type="filepath", interactive=False, height=240)
-                note = gr.Markdown()
+                note = gr.Markdown(label="Note")
     go.click(interpolate_seeds, inputs=[model, seed_a, seed_b, frames], outputs=[strip, animation, note],
              api_name="interpolate", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
 
@@ -380,12 +399,13 @@ def _build_interpolate() -> None:
 def _build_map() -> None:
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
-            size = gr.Slider(4, 25, value=15, step=1, label="Grid size (tiles per side)")
+            size = gr.Slider(4, 25, value=15, step=1, precision=0, label="Grid size (tiles per side)")
             go = gr.Button("Map the VAE's latent space", variant="primary")
-            note = gr.Markdown()
+            note = gr.Markdown(label="Note")
+            download = gr.DownloadButton("Download the map (PNG)", label="Latent map PNG")
         with gr.Column(scale=2):
             plot = gr.Plot(label="VAE latent plane")
-    go.click(latent_map_plot, inputs=size, outputs=[plot, note], api_name="latent_map",
+    go.click(latent_map_plot, inputs=size, outputs=[plot, note, download], api_name="latent_map",
              concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
 
 
@@ -400,17 +420,17 @@ def _build_draw() -> gr.Sketchpad:
             gr.Examples(examples("sample"), inputs=pad, label="Example drawings")
         with gr.Column(scale=1):
             with gr.Row():
-                seen = output_image("As MNIST sees it (28 × 28)", height=240)
+                seen = output_image("MNIST view, 28×28", height=240)
                 rebuilt = output_image("VAE reconstruction", height=240)
-            reading = gr.Markdown()
+            reading = gr.Markdown(label="Reading")
             with gr.Row():
                 target = gr.Dropdown(DIGITS, value="8", label="Morph into a held-out", min_width=100)
-                frames = gr.Slider(2, 30, value=12, step=1, label="Frames")
+                frames = gr.Slider(2, 30, value=12, step=1, precision=0, label="Frames")
                 morph = gr.Button("Morph")
             strip = output_image("Your digit → held-out digit")
             with gr.Row():
                 animation = gr.Image(label="Animation", type="filepath", interactive=False, height=240)
-                note = gr.Markdown()
+                note = gr.Markdown(label="Note")
     heavy = dict(concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     read.click(read_drawing, inputs=pad, outputs=[seen, rebuilt, reading], api_name="read_drawing", **heavy)
     morph.click(morph_drawing, inputs=[pad, target, frames], outputs=[strip, animation, note],
@@ -422,21 +442,22 @@ def _build_repair() -> None:
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
             model = gr.Dropdown(list(LATENT_MODELS), value=next(iter(LATENT_MODELS)), label="Model")
-            index = gr.Slider(0, 999, value=3, step=1, label="Held-out digit (never trained on)")
+            index = gr.Slider(0, 999, value=3, step=1, precision=0, label="Held-out digit (never trained on)")
             mask = gr.Dropdown(list(masks.MASKS), value="bottom half", label="Hide")
             seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed (starting codes)")
             with gr.Row():
                 go = gr.Button("Repair", variant="primary")
-                stop = gr.Button("Stop")
-            gr.Examples([["VAE: variational autoencoder", 3, "bottom half", 0],
-                         ["GAN: generative adversarial network", 10, "left half", 0],
-                         ["VAE: variational autoencoder", 25, "random 60% of pixels", 0]],
-                        inputs=[model, index, mask, seed])
+                stop = gr.Button("Stop", variant="stop")
         with gr.Column(scale=2):
             with gr.Row():
                 shown = output_image("What the model sees (grey = hidden)", height=260)
                 filled = output_image("Repaired", height=260)
-            progress = gr.Markdown()
-    event = go.click(repair_digit, inputs=[model, index, mask, seed], outputs=[shown, filled, progress],
-                     api_name="repair", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
-    stop.click(None, cancels=event)
+            progress = gr.Markdown(label="Progress")
+    # Below the row, full width: in the narrow left column its Hide and Seed columns were cut off.
+    gr.Examples([["VAE: variational autoencoder", 3, "bottom half", 0],
+                 ["GAN: generative adversarial network", 10, "left half", 0],
+                 ["VAE: variational autoencoder", 25, "random 60% of pixels", 0]],
+                inputs=[model, index, mask, seed])
+    go.click(repair_digit, inputs=[model, index, mask, seed], outputs=[shown, filled, progress],
+             api_name="repair", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    stop_button(stop, "repair")

@@ -10,12 +10,15 @@ import numpy as np
 import pandas as pd
 
 from generators import imaging, style
-from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image,
-                       upload_image, whole_number)
+from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, LATEX, display, examples, friendly_errors, nothing_uploaded,
+                       output_image, stop_button, stoppable, stopped_note, upload_image, whole_number)
 from ui.gpu import on_gpu
 
 MAX_SIDE = 1024
 TIME_CAP_S = 180
+SEND_EVERY = 0.5
+# The style image a first click uses, so every method works with the default inputs.
+DEFAULT_STYLE = ASSETS / "stylize" / "styles" / "waves.png"
 MAX_SEED = 2**31 - 1
 # Label shown in the UI -> method name of generators.style.stylize
 METHODS = {
@@ -63,7 +66,7 @@ $x' = F_s^{-1}(F_c(x))$, so the output has (almost) exactly the style's distribu
 
 def _content(path) -> tuple[np.ndarray, list[str]]:
     if not path:
-        raise ValueError("no content image: upload a photograph or click one of the examples")
+        raise nothing_uploaded("content image")
     image, notice = imaging.load_image(path, mode="rgb", max_side=MAX_SIDE, min_side=imaging.MIN_UPLOAD_SIDE,
                                        name="The content image")
     return image, [notice] if notice else []
@@ -71,7 +74,7 @@ def _content(path) -> tuple[np.ndarray, list[str]]:
 
 def _style_image(path) -> tuple[np.ndarray, list[str]]:
     if not path:
-        raise ValueError("no style image: upload one or click a style example (or choose the fast network)")
+        raise nothing_uploaded("style image")
     image, notice = imaging.load_image(path, mode="rgb", max_side=MAX_SIDE, min_side=imaging.MIN_UPLOAD_SIDE,
                                        name="The style image")
     return image, [f"Style: {notice}"] if notice else []
@@ -100,8 +103,9 @@ def _status(method: str, seconds: float, notices: list[str], extra: str = "") ->
 
 @on_gpu(120)
 @friendly_errors
-def run(content_path, method_label, fast_style, style_path, strength, preserve_colors, content_weight,
-        style_weight, steps, size, init, seed, use_vgg19=False):
+def run(content_path, method_label, fast_style, style_path=None, strength=1.0, preserve_colors=False,
+        content_weight=1.0, style_weight=10.0, steps=200, size=256, init="content", seed=0, use_vgg19=False,
+        request: gr.Request = None):
     """Stylise the content image; yields (image, status, loss table). The Gatys method streams previews."""
     method = _method(method_label)
     content, notices = _content(content_path)
@@ -114,8 +118,9 @@ def run(content_path, method_label, fast_style, style_path, strength, preserve_c
         result = style.stylize(content, reference, method=method, strength=strength, preserve_colors=preserve_colors)
         yield display(result), _status(method_label, time.perf_counter() - started, notices), None
         return
-    yield from _run_gatys(content, style_path, strength, preserve_colors, content_weight, style_weight,
-                          steps, size, init, seed, notices, bool(use_vgg19))
+    with stoppable(request, "stylize") as stop:
+        yield from _run_gatys(content, style_path, strength, preserve_colors, content_weight, style_weight,
+                              steps, size, init, seed, notices, stop, bool(use_vgg19))
 
 
 def _feature_network(use_vgg19: bool) -> tuple[str, list[str]]:
@@ -130,7 +135,7 @@ def _feature_network(use_vgg19: bool) -> tuple[str, list[str]]:
 
 
 def _run_gatys(content, style_path, strength, preserve_colors, content_weight, style_weight, steps, size, init,
-               seed, notices, use_vgg19=False):
+               seed, notices, stop, use_vgg19=False):
     reference, more = _style_image(style_path)
     network, said = _feature_network(use_vgg19)
     notices = notices + more + said
@@ -141,23 +146,36 @@ def _run_gatys(content, style_path, strength, preserve_colors, content_weight, s
     if max(content.shape[:2]) > size:
         notices = notices + [f"Optimised at {size} px on the longer side (the Size slider)."]
     rows: list[tuple[int, float, str]] = []
+    # A preview after every step, so Stop is seen within one step; the browser gets one every SEND_EVERY s.
     previews = style.gatys(content, reference, content_weight=content_weight, style_weight=style_weight,
                            steps=steps, size=size, init=init, preserve_colors=preserve_colors, seed=seed,
-                           network=network)
-    started = time.perf_counter()
+                           preview_every=1, network=network)
+    started, sent = time.perf_counter(), -SEND_EVERY
     for preview in previews:
         rows += [(preview.step, preview.total, "total"), (preview.step, preview.style, "style"),
                  (preview.step, preview.content, "content")]
-        shown = style.blend(imaging.resize(content, preview.image.shape[:2]), preview.image, strength)
         elapsed = time.perf_counter() - started
-        capped = elapsed > TIME_CAP_S and preview.step < steps
-        state = f"step {preview.step}/{steps} · {preview.network}"
-        if capped:
-            state += f" · stopped at the {TIME_CAP_S} s time cap"
-        yield (display(shown), _status("Optimisation (Gatys et al.)", elapsed, notices, state),
+        ended = preview.step == steps or stop.is_set() or elapsed > TIME_CAP_S
+        if elapsed - sent < SEND_EVERY and not ended:
+            continue
+        sent = elapsed
+        shown = style.blend(imaging.resize(content, preview.image.shape[:2]), preview.image, strength)
+        state = f"done · {preview.network}" if preview.step == steps else f"step {preview.step} of {steps}"
+        stopped = []
+        if stop.is_set() and preview.step < steps:
+            stopped = [stopped_note(f"step {preview.step} of {steps}")]
+        elif elapsed > TIME_CAP_S and preview.step < steps:
+            stopped = [f"Stopped at the {TIME_CAP_S} s time cap, at step {preview.step} of {steps}."]
+        yield (display(shown), _status("Optimisation (Gatys et al.)", elapsed, notices + stopped, state),
                _loss_table(rows))
-        if capped:
+        if ended:
             return
+
+
+def example_result(content_path):
+    """(image, status) of a content example through the fast network's first style, with every default."""
+    image, status, _ = next(run(content_path, next(iter(METHODS)), style.fast_styles()[0]))
+    return image, status
 
 
 def method_controls(method_label: str):
@@ -187,8 +205,18 @@ def build() -> None:
                 f"are downscaled to {MAX_SIDE} px.")
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            content = upload_image("Content photograph", height=260)
-            gr.Examples(examples("stylize"), inputs=content, label="Content examples (scikit-image)")
+            content = upload_image("Content photograph", height=260, value=str(ASSETS / "stylize" / "astronaut.png"))
+            with gr.Row():
+                go = gr.Button("Stylize", variant="primary")
+                stop = gr.Button("Stop", variant="stop")
+            # The outputs are made here and placed in the right-hand column below, so the examples can name them.
+            result = output_image("Result", height=520, elem_id="stylize-result", render=False)
+            status = gr.Markdown(elem_id="stylize-status", label="Status", render=False)
+            # A click shows the photograph through the first trained style; the output is deterministic, so it
+            # is computed on the first click only and cached (lazily: nothing is computed at start-up).
+            gr.Examples(examples("stylize"), inputs=content, outputs=[result, status], fn=example_result,
+                        cache_examples=True, cache_mode="lazy",
+                        label="Content examples (scikit-image): a click shows the first trained style")
             method = gr.Radio(list(METHODS), value=next(iter(METHODS)), label="Method")
             with gr.Row(visible=True) as fast_group:
                 fast_style = gr.Dropdown(style.fast_styles(), value=style.fast_styles()[0], label="Trained style",
@@ -196,7 +224,7 @@ def build() -> None:
                 trained_on = gr.Image(_style_file(style.fast_styles()[0]), label="Trained on", height=120,
                                       interactive=False, buttons=[], scale=1, min_width=120)
             with gr.Group(visible=False) as style_group:
-                style_image = upload_image("Style image", height=200)
+                style_image = upload_image("Style image", height=200, value=str(DEFAULT_STYLE))
                 gr.Examples(examples("stylize/styles"), inputs=style_image, label="Style examples")
             strength = gr.Slider(0, 1, value=1, step=0.05, label="Style strength (0 = the photograph)")
             preserve = gr.Checkbox(False, label="Preserve the photograph's colours (luminance-only transfer)")
@@ -205,30 +233,32 @@ def build() -> None:
                     content_weight = gr.Number(1.0, minimum=0, label="Content weight α")
                     style_weight = gr.Number(10.0, minimum=0, label="Style weight β")
                 with gr.Row():
-                    steps = gr.Slider(10, 1000, value=200, step=10, label="Steps")
-                    size = gr.Slider(64, 512, value=256, step=32, label="Size (px, longer side)")
+                    steps = gr.Slider(10, 1000, value=200, step=10, precision=0, label="Steps")
+                    size = gr.Slider(64, 512, value=256, step=32, precision=0, label="Size (px, longer side)")
                 with gr.Row():
                     init = gr.Radio(list(style.INITS), value="content", label="Start from")
                     seed = gr.Number(0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
                 use_vgg19 = gr.Checkbox(style.vgg19_opted_in() or style.vgg_weights_path() is not None,
                                         label=f"Use VGG-19 (ImageNet weights; downloads ~{style.VGG19_MB} MB once)")
                 gr.Markdown(_network_note())
-            with gr.Row():
-                go = gr.Button("Stylize", variant="primary")
-                stop = gr.Button("Stop", variant="stop")
         with gr.Column(scale=2):
-            result = output_image("Result", height=520, elem_id="stylize-result")
-            status = gr.Markdown(elem_id="stylize-status")
-            losses = gr.LinePlot(x="step", y="loss", color="term",
-                                 title="Gatys loss (relative)", height=240, visible=False)
+            result.render()
+            status.render()
+            losses = gr.LinePlot(x="step", y="loss", color="term", title="Gatys loss (relative)", label="Loss per step",
+                                 x_title="optimiser step", y_title="loss (relative to its target, no unit)",
+                                 color_title="term", visible=False, buttons=["export", "fullscreen"])
     with gr.Accordion("How the methods work", open=False):
-        gr.Markdown(EXPLANATIONS, latex_delimiters=[{"left": "$", "right": "$", "display": False}])
+        gr.Markdown(EXPLANATIONS, latex_delimiters=LATEX)
 
     method.change(method_controls, inputs=method, outputs=[fast_group, style_group, gatys_settings, losses],
                   api_visibility="private")
     fast_style.change(_style_file, inputs=fast_style, outputs=trained_on, api_visibility="private")
-    event = go.click(run, inputs=[content, method, fast_style, style_image, strength, preserve, content_weight,
+    # A new run clears the last status first, so an error never sits next to the previous run's status.
+    go.click(lambda: "", outputs=status, queue=False, api_visibility="private")
+    go.click(run, inputs=[content, method, fast_style, style_image, strength, preserve, content_weight,
                                   style_weight, steps, size, init, seed, use_vgg19],
-                     outputs=[result, status, losses], api_name="stylize",
+                     outputs=[result, status, losses], api_name="stylize", api_description=(
+                         "Repaint a content photograph in a style: a trained fast network, Gatys optimisation "
+                         "(streams previews and the loss), Reinhard colour transfer or histogram matching."),
                      concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
-    stop.click(None, cancels=[event], api_visibility="private")
+    stop_button(stop, "stylize")

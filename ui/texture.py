@@ -11,8 +11,8 @@ import numpy as np
 
 from generators import imaging, texture
 from generators.texture import sourcemap
-from ui.common import (HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image,
-                       upload_image, whole_number)
+from ui.common import (HEAVY, HEAVY_LIMIT, LATEX, display, examples, friendly_errors, nothing_uploaded, output_image,
+                       stop_button, stoppable, stopped_note, upload_image, whole_number)
 from ui.gpu import on_gpu
 
 # Label shown in the UI -> (method, largest exemplar side, largest output side). Efros-Leung compares every
@@ -22,7 +22,11 @@ METHODS = {
     "Image quilting: block by block (2001)": ("quilting", 256, 512),
     "Neural: Gram matrices (2015)": ("neural", 128, 256),
 }
+# Quilting answers in a second or two; pixel-by-pixel and neural synthesis take tens of seconds on a laptop.
+DEFAULT_METHOD = "Image quilting: block by block (2001)"
 MAX_SEED = 2**31 - 1
+_API_DESCRIPTION = ("Grow a square texture from an exemplar image by Efros-Leung, image quilting or neural "
+                    "synthesis; streams the output, the source map and a status line.")
 TIME_CAP = 90.0
 # Seconds between two previews sent to the browser.
 PREVIEW_EVERY = 0.25
@@ -65,12 +69,13 @@ of one colour gradient are pieces copied whole; a noisy map means pixels came fr
 
 @on_gpu(120)
 @friendly_errors
-def grow(exemplar_file, method: str, side, seed, window, block, overlap, target_file, alpha, steps):
+def grow(exemplar_file, method: str, side, seed, window, block, overlap, target_file=None, alpha=0.3, steps=200,
+         request: gr.Request = None):
     """Stream (output, source map, status) while the texture grows, until done, stopped or TIME_CAP."""
     start = time.perf_counter()
     name, max_exemplar, max_side = _method(method)
     if exemplar_file is None:
-        raise ValueError("No exemplar: upload a texture image or click one of the examples")
+        raise nothing_uploaded("exemplar")
     exemplar, notice = imaging.load_image(exemplar_file, max_side=max_exemplar,
                                           min_side=imaging.MIN_UPLOAD_SIDE, name="the exemplar")
     side = whole_number(side, name="Output size", low=8, high=max_side)
@@ -89,17 +94,21 @@ def grow(exemplar_file, method: str, side, seed, window, block, overlap, target_
     else:
         params = {"steps": whole_number(steps, name="Steps", low=1, high=texture.MAX_STEPS)}
     last_sent, step = 0.0, None
-    for step in texture.synthesize_steps(exemplar, method=name, size=size, seed=seed, **params):
-        elapsed = time.perf_counter() - start
-        if elapsed > TIME_CAP:
-            notes.append(f"Stopped at the {TIME_CAP:.0f} s time cap: try a smaller output.")
-            break
-        if step.progress < 1.0 and elapsed - last_sent < PREVIEW_EVERY:
-            continue
-        last_sent = elapsed
-        yield _frame(step, exemplar, method, elapsed, notes)
-    if step is not None and step.progress < 1.0:
-        yield _frame(step, exemplar, method, time.perf_counter() - start, notes)
+    with stoppable(request, "texture") as stop:
+        for step in texture.synthesize_steps(exemplar, method=name, size=size, seed=seed, should_stop=stop.is_set,
+                                             **params):
+            elapsed = time.perf_counter() - start
+            if elapsed > TIME_CAP:
+                notes.append(f"Stopped at the {TIME_CAP:.0f} s time cap: try a smaller output.")
+                break
+            if step.progress < 1.0 and elapsed - last_sent < PREVIEW_EVERY and not stop.is_set():
+                continue
+            last_sent = elapsed
+            yield _frame(step, exemplar, method, elapsed, notes)
+        if step is not None and step.progress < 1.0:
+            if stop.is_set():
+                notes.append(stopped_note(_reached(step, params)))
+            yield _frame(step, exemplar, method, time.perf_counter() - start, notes, _reached(step, params))
 
 
 @friendly_errors
@@ -124,9 +133,17 @@ def random_seed() -> int:
     return random.randint(0, 99_999)
 
 
-def _frame(step: texture.Step, exemplar: np.ndarray, method: str, elapsed: float, notes: list[str]):
+def _reached(step: texture.Step, params: dict) -> str:
+    """How far a synthesis got, in its own units: optimiser steps, or the share of the output filled."""
+    if "steps" in params:
+        return f"step {round(step.progress * params['steps'])} of {params['steps']}"
+    return f"{step.progress:.0%} of the output"
+
+
+def _frame(step: texture.Step, exemplar: np.ndarray, method: str, elapsed: float, notes: list[str],
+           state: str | None = None):
     height, width = step.image.shape[:2]
-    state = "done" if step.progress >= 1.0 else f"{step.progress:.0%}"
+    state = "done" if step.progress >= 1.0 else state or f"{step.progress:.0%}"
     lines = [f"**{method}** · {width}x{height} from a {exemplar.shape[1]}x{exemplar.shape[0]} exemplar · "
              f"{state} · **{elapsed:.2f} s**"]
     if step.note:
@@ -154,31 +171,31 @@ def build() -> None:
                 "map** shows where in the exemplar each output pixel was copied from.")
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            exemplar = upload_image("Exemplar", height=220)
-            gr.Examples(examples("texture"), inputs=exemplar, label="Examples: scikit-image photos, generated patterns")
-            method = gr.Radio(list(METHODS), value=next(iter(METHODS)), label="Method")
-            side = gr.Slider(16, 512, value=128, step=8, label="Output size (px, square)")
-            with gr.Row():
-                seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
-                dice = gr.Button("Random seed", size="sm")
-            with gr.Group(visible=True) as efros_leung:
-                window = gr.Slider(3, 31, value=11, step=2, label="Window (odd, px)")
-            with gr.Group(visible=False) as quilting:
-                block = gr.Slider(4, 64, value=24, step=1, label="Block (px)")
-                overlap = gr.Slider(1, 32, value=6, step=1, label="Overlap (px, at most half the block)")
-                target = upload_image("Texture transfer target (optional)", height=160)
-                alpha = gr.Slider(0, 1, value=0.3, step=0.05, label="α: weight of the overlap vs the target")
-            with gr.Group(visible=False) as neural_group:
-                steps = gr.Slider(5, 1000, value=200, step=5, label="Optimiser steps (L-BFGS)")
-                network = gr.Markdown()
+            exemplar = upload_image("Exemplar", height=220, value=examples("texture")[0])
             with gr.Row():
                 go = gr.Button("Synthesize", variant="primary")
                 stop = gr.Button("Stop", variant="stop")
+            gr.Examples(examples("texture"), inputs=exemplar, label="Examples: scikit-image photos, generated patterns")
+            method = gr.Radio(list(METHODS), value=DEFAULT_METHOD, label="Method")
+            side = gr.Slider(16, 512, value=128, step=8, precision=0, label="Output size (px, square)")
+            with gr.Row():
+                seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
+                dice = gr.Button("Random seed", size="sm")
+            with gr.Group(visible=False) as efros_leung:
+                window = gr.Slider(3, 31, value=11, step=2, precision=0, label="Window (odd, px)")
+            with gr.Group(visible=True) as quilting:
+                block = gr.Slider(4, 64, value=24, step=1, precision=0, label="Block (px)")
+                overlap = gr.Slider(1, 32, value=6, step=1, precision=0, label="Overlap (px, at most half the block)")
+                target = upload_image("Texture transfer target (optional)", height=160)
+                alpha = gr.Slider(0, 1, value=0.3, step=0.05, label="α: weight of the overlap vs the target")
+            with gr.Group(visible=False) as neural_group:
+                steps = gr.Slider(5, 1000, value=200, step=5, precision=0, label="Optimiser steps (L-BFGS)")
+                network = gr.Markdown()
         with gr.Column(scale=2):
             with gr.Row():
                 output = output_image("Output", height=340)
                 source = output_image("Source map", height=340)
-            status = gr.Markdown()
+            status = gr.Markdown(label="Status")
             with gr.Row():
                 key = output_image("Source-map key", height=280)
                 gr.Markdown("**Key**: the colour of each exemplar position (red: column, green: row). A pixel of "
@@ -186,16 +203,15 @@ def build() -> None:
                             "where nothing is placed yet.  \nOutputs smaller than 256 px are shown enlarged with "
                             "square pixels.")
             with gr.Accordion("How the methods work", open=False):
-                gr.Markdown(EXPLANATION, latex_delimiters=[{"left": "$$", "right": "$$", "display": True},
-                                                           {"left": "$", "right": "$", "display": False}])
+                gr.Markdown(EXPLANATION, latex_delimiters=LATEX)
 
     inputs = [exemplar, method, side, seed, window, block, overlap, target, alpha, steps]
     growing = dict(fn=grow, inputs=inputs, outputs=[output, source, status],
                    concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
-    run = go.click(**growing, api_name="texture")
-    again = dice.click(random_seed, outputs=seed, api_visibility="private").then(**growing, api_visibility="private")
-    stop.click(None, cancels=[run, again], api_visibility="private")
+    go.click(**growing, api_name="texture", api_description=_API_DESCRIPTION)
+    dice.click(random_seed, outputs=seed, api_visibility="private").then(**growing, api_visibility="private")
+    stop_button(stop, "texture")
     method.change(show_parameters, inputs=method, outputs=[efros_leung, quilting, neural_group, network],
                   api_visibility="private")
-    for trigger in (exemplar.change, method.change):
-        trigger(source_key, inputs=[exemplar, method], outputs=key, api_visibility="private")
+    # triggers=None: on page load (the opening example) and whenever the exemplar or the method changes.
+    gr.on(None, source_key, inputs=[exemplar, method], outputs=key, api_visibility="private")

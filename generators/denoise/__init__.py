@@ -29,7 +29,10 @@ def _ising(image, sigma, *, algorithm="icm", beta=1.0, sweeps=10, seed=0):
     return result.image if image.ndim == 2 else imaging.to_rgb(result.image)
 
 
-def _epll(image, sigma, *, known=None, progress=None, time_limit=None, prior=None):
+def _epll(image, sigma, *, known=None, progress=None, time_limit=None, prior=None, should_stop=None):
+    """EPLL on each channel, the three channels of a colour image stepping together, so that Stop
+    (``should_stop()`` true) or the ``time_limit`` (s) leaves them all at the same step: the result is the
+    last step every channel finished; ``progress(fraction, "EPLL step k of n")`` follows each step."""
     import time
 
     from generators import registry
@@ -38,17 +41,24 @@ def _epll(image, sigma, *, known=None, progress=None, time_limit=None, prior=Non
     prior = registry.load(EPLL_MODEL) if prior is None else prior
     if known is not None:
         image = fill_holes(image, known)
-    planes = [image] if image.ndim == 2 else [image[..., c] for c in range(3)]
     deadline = None if time_limit is None else time.perf_counter() + time_limit
-    out = []
-    for index, plane in enumerate(planes):
-        def report(fraction, text, index=index):
-            if progress is not None:
-                progress((index + fraction) / len(planes), text + (f", channel {index + 1}/3" if len(planes) > 1 else ""))
-        # One time budget for the whole image: a colour image's later channels get what the earlier left.
-        left = None if deadline is None else max(deadline - time.perf_counter(), 0.0)
-        out.append(epll.restore(prior, plane, sigma=sigma, known=known, progress=report, time_limit=left))
-    return out[0] if image.ndim == 2 else np.stack(out, axis=2)
+
+    def stop() -> bool:
+        return bool(should_stop is not None and should_stop()) or (
+            deadline is not None and time.perf_counter() > deadline)
+
+    planes = [image] if image.ndim == 2 else [image[..., c] for c in range(3)]
+    runs = [epll.steps(prior, plane, sigma=sigma, known=known, should_stop=stop) for plane in planes]
+    total = len(epll.DENOISE_BETAS if known is None else epll.INPAINT_SIGMAS)
+    finished = list(planes)
+    for step in range(1, total + 1):
+        reached = [next(run, None) for run in runs]
+        if any(plane is None for plane in reached):
+            break
+        finished = reached
+        if progress is not None:
+            progress(step / total, f"EPLL step {step} of {total}")
+    return finished[0] if image.ndim == 2 else np.stack(finished, axis=2)
 
 
 def _cnn(image, sigma, *, ensemble=1, model=None):

@@ -85,7 +85,8 @@ class PatchGMM:
         scores = _Scorer(self, 0.0, torch.float64)(centred)
         return torch.logsumexp(scores, dim=1).cpu().numpy() - 0.5 * DIM * math.log(2 * math.pi)
 
-    def map_patches(self, patches: torch.Tensor, noise_sigma: float) -> torch.Tensor:
+    def map_patches(self, patches: torch.Tensor, noise_sigma: float,
+                    should_stop: Callable[[], bool] | None = None) -> torch.Tensor:
         """Approximate MAP of clean patches given noisy ones (n, 64) with noise level ``noise_sigma``.
 
         Zoran & Weiss's approximation: pick the component with the highest posterior
@@ -96,7 +97,12 @@ class PatchGMM:
         centred = patches - dc
         variance = noise_sigma ** 2
         score = _Scorer(self, variance, torch.float32)
-        best = torch.cat([score(chunk).argmax(dim=1) for chunk in centred.split(CHUNK)])
+        best = []
+        for chunk in centred.split(CHUNK):
+            if should_stop is not None and should_stop():   # one chunk is a fraction of a second
+                raise Stopped
+            best.append(score(chunk).argmax(dim=1))
+        best = torch.cat(best)
         out = torch.empty_like(centred)
         for k in torch.unique(best).tolist():
             rows = torch.nonzero(best == k).squeeze(1)
@@ -107,6 +113,10 @@ class PatchGMM:
             coords = (centred[rows] - mean) @ vectors
             out[rows] = mean + (coords * shrink) @ vectors.T
         return out + dc
+
+
+class Stopped(Exception):
+    """``should_stop()`` said so in the middle of a step; the step's work is dropped."""
 
 
 class _Scorer:
@@ -147,19 +157,24 @@ def remove_dc(patches: np.ndarray) -> np.ndarray:
 
 def restore(prior: PatchGMM, image: np.ndarray, *, sigma: float, known: np.ndarray | None = None,
             betas: tuple[float, ...] | None = None, time_limit: float | None = None,
-            progress: Callable[[float, str], None] | None = None) -> np.ndarray:
+            progress: Callable[[float, str], None] | None = None,
+            should_stop: Callable[[], bool] | None = None) -> np.ndarray:
     """Run every step of :func:`steps` and return the last estimate (float32, not clipped)."""
     estimate = image
     for estimate in steps(prior, image, sigma=sigma, known=known, betas=betas, time_limit=time_limit,
-                          progress=progress):
+                          progress=progress, should_stop=should_stop):
         pass
     return estimate
 
 
 def steps(prior: PatchGMM, image: np.ndarray, *, sigma: float, known: np.ndarray | None = None,
           betas: tuple[float, ...] | None = None, time_limit: float | None = None,
-          progress: Callable[[float, str], None] | None = None) -> Iterator[np.ndarray]:
+          progress: Callable[[float, str], None] | None = None,
+          should_stop: Callable[[], bool] | None = None) -> Iterator[np.ndarray]:
     """Half-quadratic splitting on a gray image (H, W); yields the estimate after each beta.
+
+    ``should_stop``, checked every few thousand patches, ends the iteration at once (Stop, a time cap): the
+    step under way is dropped and the last estimate yielded stands.
 
     ``known`` (H, W) bool marks observed pixels (inpainting); None means every pixel is observed (denoising).
     ``sigma`` is the measurement noise on the [0, 1] scale.
@@ -182,7 +197,10 @@ def steps(prior: PatchGMM, image: np.ndarray, *, sigma: float, known: np.ndarray
     for index, level in enumerate(noise_levels):
         beta = 1.0 / level ** 2
         patches = F.unfold(estimate, PATCH)[0].T                           # (L, 64), L overlapping patches
-        cleaned = prior.map_patches(patches, level)
+        try:
+            cleaned = prior.map_patches(patches, level, should_stop)
+        except Stopped:
+            return
         average = F.fold(cleaned.T[None], (height, width), PATCH) / counts
         # x = (lambda M y + beta * 64 * average) / (lambda M + beta * 64), pixel by pixel.
         estimate = (lam * observed * noisy + beta * DIM * average) / (lam * observed + beta * DIM)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,11 +52,15 @@ def synthesize(exemplar: np.ndarray, *, method: str, size, seed: int, **params) 
     return _shaped(image, exemplar)
 
 
-def synthesize_steps(exemplar: np.ndarray, *, method: str, size, seed: int, **params) -> Iterator[Step]:
+def synthesize_steps(exemplar: np.ndarray, *, method: str, size, seed: int,
+                     should_stop: Callable[[], bool] | None = None, **params) -> Iterator[Step]:
     """The same synthesis as ``synthesize`` (same seed, same final image), yielding a Step after each batch of
-    pixels, row of blocks or few optimiser steps. Arguments are checked now, before the first step."""
+    pixels, row of blocks or few optimiser steps. Arguments are checked now, before the first step.
+    ``should_stop()`` true ends the synthesis: neural synthesis checks it inside its optimiser steps (one
+    can take seconds) and yields the image so far; the other methods' steps are short, so it is checked
+    between them."""
     exemplar, size, seed, params = _checked(exemplar, method, size, seed, params)
-    return _steps(exemplar, method, size, seed, params)
+    return _steps(exemplar, method, size, seed, params, should_stop)
 
 
 def feature_network(choice: str = "auto") -> str:
@@ -68,11 +72,12 @@ def _module(method: str):
     return importlib.import_module(f"generators.texture.{method}")
 
 
-def _steps(exemplar, method, size, seed, params) -> Iterator[Step]:
+def _steps(exemplar, method, size, seed, params, should_stop) -> Iterator[Step]:
     if method == "neural":
         steps = params["steps"]
         note = feature_network(params["network"])
-        for image, done in _run(exemplar, method, size, seed, params, previews=True):
+        for image, done in _run(exemplar, method, size, seed, {**params, "should_stop": should_stop},
+                                previews=True):
             final = done >= steps
             source = sourcemap.nearest_patches(image, exemplar) if final else None
             yield Step(_shaped(image, exemplar), source, done / steps, copied=False, note=note)
@@ -80,6 +85,8 @@ def _steps(exemplar, method, size, seed, params) -> Iterator[Step]:
     for image, source, filled in _run(exemplar, method, size, seed, params, previews=True):
         image = np.where(filled[..., None], image, np.float32(0.5))
         yield Step(_shaped(image, exemplar), source, float(filled.mean()), copied=True)
+        if should_stop is not None and should_stop():
+            return
 
 
 def _run(exemplar, method, size, seed, params, *, previews):

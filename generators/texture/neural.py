@@ -55,8 +55,10 @@ def network_name(choice: str) -> str:
 
 
 def _kernel(exemplar: np.ndarray, size: tuple[int, int], *, network: str, steps: int, optimizer: str,
-            learning_rate: float, seed: int, previews: bool) -> Iterator[tuple[np.ndarray, int]]:
-    """Yield (image, steps done) every CHUNK optimiser steps if ``previews``, else once at the end."""
+            learning_rate: float, seed: int, previews: bool,
+            should_stop: Callable[[], bool] | None = None) -> Iterator[tuple[np.ndarray, int]]:
+    """Yield (image, steps done) every CHUNK optimiser steps if ``previews``, else once at the end.
+    ``should_stop()``, checked before every evaluation of the loss, ends it at once with a last yield."""
     generator = torch.Generator().manual_seed(seed)
     channels = 1 if exemplar.ndim == 2 else 3
     device = registry.device()
@@ -76,6 +78,8 @@ def _kernel(exemplar: np.ndarray, size: tuple[int, int], *, network: str, steps:
               else torch.optim.Adam([image], lr=learning_rate))
 
     def loss_and_gradient() -> torch.Tensor:
+        if should_stop is not None and should_stop():
+            raise _Stopped
         with torch.no_grad():
             image.clamp_(0, 1)
         solver.zero_grad()
@@ -87,16 +91,24 @@ def _kernel(exemplar: np.ndarray, size: tuple[int, int], *, network: str, steps:
     done = 0
     while done < steps:
         chunk = min(CHUNK, steps - done)
-        if optimizer == "lbfgs":
-            solver.param_groups[0]["max_iter"] = chunk
-            solver.step(loss_and_gradient)
-        else:
-            for _ in range(chunk):
-                loss_and_gradient()
-                solver.step()
+        try:
+            if optimizer == "lbfgs":
+                solver.param_groups[0]["max_iter"] = chunk
+                solver.step(loss_and_gradient)
+            else:
+                for _ in range(chunk):
+                    loss_and_gradient()
+                    solver.step()
+        except _Stopped:
+            yield np.clip(imaging.from_tensor(image.detach()), 0.0, 1.0).astype(np.float32), done
+            return
         done += chunk
         if previews or done >= steps:
             yield np.clip(imaging.from_tensor(image), 0.0, 1.0).astype(np.float32), done
+
+
+class _Stopped(Exception):
+    """should_stop() said so during an optimiser step."""
 
 
 def _gram(features: torch.Tensor) -> torch.Tensor:

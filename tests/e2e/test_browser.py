@@ -6,69 +6,14 @@ visible ones only.
 Needs Debian's chromium at /usr/bin/chromium (.ci/run installs it); skipped where it is absent.
 """
 
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-# Outside the repository, so a test run leaves the checkout as it found it; $GENLAB_SCREENSHOTS to keep them.
-SHOTS = Path(os.environ.get("GENLAB_SCREENSHOTS", Path(tempfile.gettempdir()) / "genlab-screenshots"))
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+from tests.e2e.conftest import CHROMIUM, SHOTS
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)"),
 ]
-
-
-@pytest.fixture(scope="module")
-def server():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "GENLAB_DEVICE": "cpu"}
-    process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"app.py exited: {process.stderr.read().decode()[-2000:]}")
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("app.py did not answer within 60 s")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-    process.stderr.close()
-
-
-@pytest.fixture(scope="module")
-def page(server):
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        tab = browser.new_page(viewport={"width": 1280, "height": 1000})
-        tab.goto(server)
-        tab.wait_for_selector("text=GenLab", timeout=30_000)
-        yield tab
-        browser.close()
 
 
 def test_sample_tab_draws_digits(page):

@@ -2,7 +2,8 @@
 
 import time
 
-from tests.e2e.test_browser import SHOTS, page, pytestmark, server  # noqa: F401  (fixtures and marks)
+from tests.e2e.conftest import SHOTS
+from tests.e2e.test_browser import pytestmark  # noqa: F401  (the e2e mark and the Chromium check)
 
 
 def _picture(page) -> str:

@@ -47,3 +47,39 @@ def test_upload_images_reach_the_browser_with_their_props():
         props = config[block._id]["props"]
         assert config[block._id]["type"] == "image"
         assert props["label"] and props["sources"] == ["upload", "clipboard"] and props["type"] == "filepath"
+
+
+def test_a_users_mistake_is_one_log_line_and_a_fault_keeps_its_traceback(caplog):
+    import gradio as gr
+    import pytest
+
+    from ui.common import friendly_errors
+
+    @friendly_errors
+    def mistaken():
+        raise ValueError("no image: upload one or click an example")
+
+    @friendly_errors
+    def broken():
+        raise KeyError("a bug")
+
+    with caplog.at_level("WARNING", logger="genlab"), pytest.raises(gr.Error) as raised:
+        mistaken()
+    assert raised.value.print_exception is False
+    assert [record.getMessage() for record in caplog.records] == [
+        "refused: no image: upload one or click an example"]
+    with pytest.raises(KeyError):
+        broken()
+
+
+def test_stop_sets_only_the_flag_of_that_sessions_run_on_that_tab():
+    from types import SimpleNamespace
+
+    from ui import common
+
+    mine, theirs = SimpleNamespace(session_hash="mine"), SimpleNamespace(session_hash="theirs")
+    with common.stoppable(mine, "texture") as flag, common.stoppable(theirs, "texture") as other, \
+            common.stoppable(mine, "stylize") as elsewhere:
+        common.stop_runs("mine", ["texture", "denoise"])   # the Texture tab's Stop, in session "mine"
+        assert flag.is_set() and not other.is_set() and not elsewhere.is_set()
+    assert ("mine", "texture") not in common._RUNS   # a finished run leaves nothing behind

@@ -4,8 +4,10 @@ from ui import models
 
 
 def test_curves_show_only_where_the_card_has_them():
-    assert models.show_curves("mnist-vae").visible is True
-    assert models.show_curves("bsds-epll-gmm").visible is False
+    plot, download = models.show_curves("mnist-vae")
+    assert plot.visible is True and download.visible is True and download.value["path"].endswith(".png")
+    plot, download = models.show_curves("bsds-epll-gmm")
+    assert plot.visible is False and download.visible is False
 
 
 def test_every_card_renders_with_its_command():

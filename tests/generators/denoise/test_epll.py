@@ -58,3 +58,33 @@ def test_tiny_images_are_refused(tiny_prior):
 def test_a_malformed_mixture_is_refused():
     with pytest.raises(ValueError, match="weights"):
         PatchGMM(weights=np.ones(2), means=np.zeros((2, 10)), covariances=np.zeros((2, 10, 10)))
+
+
+def test_should_stop_ends_a_step_midway_and_keeps_the_last_finished_one(tiny_prior, photo):
+    prior, _ = tiny_prior
+    big = np.tile(photo, (2, 2))            # 16,129 patches: eight chunks per step, so a step can be cut
+    asked = []
+
+    def stop_in_step_two():
+        asked.append(1)
+        return len(asked) > 8 + 2           # the first step's chunks pass, the second step is cut short
+
+    estimates = list(steps(prior, big, sigma=0.1, should_stop=stop_in_step_two))
+    assert len(estimates) == 1 and len(asked) == 11
+    np.testing.assert_array_equal(estimates[0], next(steps(prior, big, sigma=0.1)))
+
+
+def test_colour_channels_stop_at_the_same_step(tiny_prior, photo):
+    prior, _ = tiny_prior
+    colour = np.stack([photo, photo[::-1], photo.T], axis=2)
+    reports, calls = [], []
+
+    def stop_after_first_step():
+        calls.append(1)
+        return len(reports) >= 1            # Stop is pressed once step 1 of every channel is done
+
+    restored = denoise(colour, method="epll", sigma=0.1, prior=prior, should_stop=stop_after_first_step,
+                       progress=lambda fraction, text: reports.append(text))
+    assert reports == ["EPLL step 1 of 5"]
+    one_step = [next(steps(prior, colour[..., c], sigma=0.1)) for c in range(3)]
+    np.testing.assert_allclose(restored, np.clip(np.stack(one_step, axis=2), 0, 1))
