@@ -87,4 +87,4 @@ def test_gatys_unticked_never_downloads(files, monkeypatch):
 
     monkeypatch.setattr(fetch, "download", forbidden)
     _, small, style = files
-    assert "step 2/2" in _run(small, GATYS, style, steps=2)[-1][1]
+    assert "done · random" in _run(small, GATYS, style, steps=2)[-1][1]
