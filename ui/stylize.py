@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from generators import imaging, style
-from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image,
+from generators.style import paintings
+from ui.common import (HEAVY, HEAVY_LIMIT, display, examples, friendly_errors, output_image,
                        upload_image, whole_number)
 
 MAX_SIDE = 1024
@@ -48,8 +49,10 @@ style. VGG-19 with ImageNet weights is used instead when its weight file is alre
 A small convolutional network (downsample, residual blocks, upsample, with Ulyanov et al.'s instance
 normalisation) is trained once per style to minimise the same loss over thousands of photographs, so styling is
 a single forward pass: $y = f_W(c)$, $W = \arg\min_W \mathbb{E}_c\,[L(f_W(c), c, s)]$. Ours are trained on BSDS
-photographs against the random-filter network; they are about 6x smaller than Johnson's (0.27 M vs
-1.68 M parameters). *Strength* blends: $y' = s\,y + (1-s)\,c$.
+photographs, one network per public-domain painting, against the random-filter network; they are about 6x
+smaller than Johnson's (0.27 M vs 1.68 M parameters). They upsample by resizing and then convolving, not by
+transposed convolution, and pad by reflection: transposed convolutions and uneven strides print a fine grid of
+stripes on the output (Odena, Dumoulin & Olah 2016, *Deconvolution and checkerboard artifacts*). *Strength* blends: $y' = s\,y + (1-s)\,c$.
 
 **Colour transfer (Reinhard, Ashikhmin, Gooch & Shirley 2001, *Color transfer between images*).**
 In CIELAB, shift and scale each channel so its mean and spread match the style's:
@@ -153,9 +156,19 @@ def method_controls(method_label: str):
 
 
 def _style_file(name: str) -> str | None:
-    """The pattern a shipped fast style was trained on (assets/stylize/styles/<name>.png)."""
-    path = ASSETS / "stylize" / "styles" / f"{name}.png"
-    return str(path) if path.exists() else None
+    """The painting a shipped fast style was trained on (assets/stylize/styles/<name>.jpg)."""
+    path = paintings.path(name) if name in paintings.PAINTINGS else None
+    return str(path) if path is not None and path.exists() else None
+
+
+def _style_examples() -> list[str]:
+    """The six paintings first, then the other style images in assets/stylize/styles/."""
+    return [str(paintings.path(name)) for name in paintings.PAINTINGS] + examples("stylize/styles")
+
+
+def _fast_choices() -> list[tuple[str, str]]:
+    """(label, style name) for the dropdown: 'The Starry Night (Vincent van Gogh, 1889)' -> 'starry-night'."""
+    return [(paintings.label(name) if name in paintings.PAINTINGS else name, name) for name in style.fast_styles()]
 
 
 def _network_note() -> str:
@@ -176,13 +189,13 @@ def build() -> None:
             gr.Examples(examples("stylize"), inputs=content, label="Content examples (scikit-image)")
             method = gr.Radio(list(METHODS), value=next(iter(METHODS)), label="Method")
             with gr.Row(visible=True) as fast_group:
-                fast_style = gr.Dropdown(style.fast_styles(), value=style.fast_styles()[0], label="Trained style",
+                fast_style = gr.Dropdown(_fast_choices(), value=style.fast_styles()[0], label="Trained on the painting",
                                          scale=2)
                 trained_on = gr.Image(_style_file(style.fast_styles()[0]), label="Trained on", height=120,
                                       interactive=False, buttons=[], scale=1, min_width=120)
             with gr.Group(visible=False) as style_group:
                 style_image = upload_image("Style image", height=200)
-                gr.Examples(examples("stylize/styles"), inputs=style_image, label="Style examples")
+                gr.Examples(_style_examples(), inputs=style_image, label="Style examples (six paintings first)")
             strength = gr.Slider(0, 1, value=1, step=0.05, label="Style strength (0 = the photograph)")
             preserve = gr.Checkbox(False, label="Preserve the photograph's colours (luminance-only transfer)")
             with gr.Accordion("Optimisation settings", open=True, visible=False) as gatys_settings:
