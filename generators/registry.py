@@ -146,8 +146,8 @@ MODELS: dict[str, ModelSpec] = {
         ),
         _painting_style("starry-night", "swirling impasto strokes and deep blues"),
         _painting_style("the-scream", "wavy bands of orange and blue"),
-        _painting_style("great-wave", "the flat blues and foam lines of a woodblock print"),
-        _painting_style("udnie", "cubist shards of colour"),
+        _painting_style("shipwreck", "Turner's storm of smeared light and spray"),
+        _painting_style("woman-with-a-hat", "the broad, loud patches of colour of the Fauves"),
     )
 }
 

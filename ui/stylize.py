@@ -166,6 +166,12 @@ def _style_examples() -> list[str]:
     return [str(paintings.path(name)) for name in paintings.PAINTINGS] + examples("stylize/styles")
 
 
+def _default_fast() -> str:
+    """The Starry Night where it ships (the style most people know), else the first shipped style."""
+    names = style.fast_styles()
+    return "starry-night" if "starry-night" in names else names[0]
+
+
 def _fast_choices() -> list[tuple[str, str]]:
     """(label, style name) for the dropdown: 'The Starry Night (Vincent van Gogh, 1889)' -> 'starry-night'."""
     return [(paintings.label(name) if name in paintings.PAINTINGS else name, name) for name in style.fast_styles()]
@@ -189,9 +195,9 @@ def build() -> None:
             gr.Examples(examples("stylize"), inputs=content, label="Content examples (scikit-image)")
             method = gr.Radio(list(METHODS), value=next(iter(METHODS)), label="Method")
             with gr.Row(visible=True) as fast_group:
-                fast_style = gr.Dropdown(_fast_choices(), value=style.fast_styles()[0], label="Trained on the painting",
+                fast_style = gr.Dropdown(_fast_choices(), value=_default_fast(), label="Trained on the painting",
                                          scale=2)
-                trained_on = gr.Image(_style_file(style.fast_styles()[0]), label="Trained on", height=120,
+                trained_on = gr.Image(_style_file(_default_fast()), label="Trained on", height=120,
                                       interactive=False, buttons=[], scale=1, min_width=120)
             with gr.Group(visible=False) as style_group:
                 style_image = upload_image("Style image", height=200)

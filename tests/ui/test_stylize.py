@@ -31,7 +31,7 @@ def files(tmp_path_factory):
 
 
 def _run(content, method, style_path, **overrides):
-    values = dict(fast_style="udnie", strength=1.0, preserve_colors=False, content_weight=1.0, style_weight=10.0,
+    values = dict(fast_style="the-scream", strength=1.0, preserve_colors=False, content_weight=1.0, style_weight=10.0,
                   steps=4, size=32, init="content", seed=0)
     values.update(overrides)
     return list(stylize.run(content, method, values["fast_style"], style_path, values["strength"],
