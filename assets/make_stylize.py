@@ -3,7 +3,7 @@
     python assets/make_stylize.py
 
 Content photographs come from scikit-image's bundled data (longer side 384 px) into assets/stylize/; style
-images into assets/stylize/styles/: the four procedural patterns the fast networks are trained on
+images into assets/stylize/styles/: the four procedural patterns
 (generators.style.patterns, 256 px) and two bundled scikit-image pictures.
 """
 

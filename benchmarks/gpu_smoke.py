@@ -72,7 +72,7 @@ def cases(quick: bool = False) -> list[Case]:
         Case("denoise: CNN (colour)", lambda: denoise.denoise(x["noisy_colour"], method="cnn", sigma=sigma), LOOSE_DB),
         Case("texture: neural (random filters)", lambda: texture.synthesize(
             x["gray"], method="neural", size=(48, 48), seed=0, steps=steps, network="random"), LOOSE_DB),
-        Case("stylize: fast (mosaic)", lambda: style.stylize(x["colour"], "mosaic", method="fast"), STRICT_DB),
+        Case("stylize: fast (starry-night)", lambda: style.stylize(x["colour"], "starry-night", method="fast"), STRICT_DB),
         Case("stylize: Gatys (random filters)", lambda: style.stylize(
             x["colour"], x["style"], method="gatys", steps=steps, size=64, network="random"), LOOSE_DB),
         Case("sample: GMM", lambda: registry.load("mnist-gmm").sample(8, seed=0), STRICT_DB),

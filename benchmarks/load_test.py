@@ -43,7 +43,7 @@ def _calls() -> list[tuple[str, tuple]]:
         ("/sample", (VAE, 64, 2)),
         ("/texture", (brick, "Image quilting: block by block (2001)", 128, 1, 11, 16, 4, None, 0.3, 10)),
         ("/sample", (GAN, 64, 3)),
-        ("/stylize", (astronaut, "Fast network (Johnson et al.)", "waves", None, 1.0, False, 1.0, 10.0, 10, 256,
+        ("/stylize", (astronaut, "Fast network (Johnson et al.)", "the-scream", None, 1.0, False, 1.0, 10.0, 10, 256,
                       "content", 0)),
         ("/autoencode", (7, 0.5, 0)),
         ("/components", (GMM,)),

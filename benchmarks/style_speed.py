@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from generators import imaging, registry  # noqa: E402
 from generators.style import fast_styles, gatys, stylize  # noqa: E402
 from generators.style.fast import JOHNSON, StyleNet  # noqa: E402
-from generators.style.patterns import pattern  # noqa: E402
+from generators.style.paintings import painting  # noqa: E402
 
 
 def _median_seconds(run, repeats: int) -> float:
@@ -66,7 +66,7 @@ def fast_table(repeats: int) -> str:
 
 def gatys_table(repeats: int) -> str:
     content = imaging.resize(imaging.as_float(data.astronaut()), (256, 256))
-    style = pattern("mosaic")
+    style = painting("udnie", max_side=256)
     first, first_steps, rates, network = [], [], [], ""
     for seed in range(repeats):
         start = time.perf_counter()

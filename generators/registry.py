@@ -37,6 +37,23 @@ class ModelSpec:
         return f"{self.name}.safetensors", f"{self.name}.json"
 
 
+def _painting_style(painting: str, look: str) -> ModelSpec:
+    """A feed-forward style network trained on one of the public-domain paintings in assets/stylize/styles/."""
+    return ModelSpec(
+        name=f"style-{painting}",
+        kind="Feed-forward style network",
+        summary=f"Repaints a photograph with {look}, after assets/stylize/styles/{painting}.jpg, in one forward pass "
+                "(slim Johnson network, instance norm, resize-convolution upsampling).",
+        builder="generators.style.fast:FastStyle.from_checkpoint",
+        train_command=f"python -m generators.train style-{painting}",
+        data=f"content: BSDS training photographs (generators.datasets.bsds('train')); style: the painting "
+             f"assets/stylize/styles/{painting}.jpg",
+        licence="BSDS: research use (Martin et al. 2001); painting: public domain (assets/README.md); weights: MIT, "
+                "this project",
+        paper="Johnson, Alahi & Fei-Fei 2016; Ulyanov, Vedaldi & Lempitsky 2016; Odena, Dumoulin & Olah 2016",
+    )
+
+
 MODELS: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
@@ -127,46 +144,10 @@ MODELS: dict[str, ModelSpec] = {
             licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
             paper="LeCun, Bottou, Bengio & Haffner 1998",
         ),
-        ModelSpec(
-            name="style-flow",
-            kind="Feed-forward style network",
-            summary="Repaints a photograph as swirling brush strokes (line integral convolution, flow) in one forward pass (slim Johnson network, instance norm).",
-            builder="generators.style.fast:FastStyle.from_checkpoint",
-            train_command="python -m generators.train style-flow",
-            data="content: BSDS training photographs (generators.datasets.bsds('train')); style: generators.style.patterns.flow",
-            licence="BSDS: research use (Martin et al. 2001); style image and weights: MIT, this project",
-            paper="Johnson, Alahi & Fei-Fei 2016; Ulyanov, Vedaldi & Lempitsky 2016",
-        ),
-        ModelSpec(
-            name="style-mosaic",
-            kind="Feed-forward style network",
-            summary="Repaints a photograph as stained-glass Voronoi mosaic in one forward pass (slim Johnson network, instance norm).",
-            builder="generators.style.fast:FastStyle.from_checkpoint",
-            train_command="python -m generators.train style-mosaic",
-            data="content: BSDS training photographs (generators.datasets.bsds('train')); style: generators.style.patterns.mosaic",
-            licence="BSDS: research use (Martin et al. 2001); style image and weights: MIT, this project",
-            paper="Johnson, Alahi & Fei-Fei 2016; Ulyanov, Vedaldi & Lempitsky 2016",
-        ),
-        ModelSpec(
-            name="style-pointillism",
-            kind="Feed-forward style network",
-            summary="Repaints a photograph as pointillist colour dots in one forward pass (slim Johnson network, instance norm).",
-            builder="generators.style.fast:FastStyle.from_checkpoint",
-            train_command="python -m generators.train style-pointillism",
-            data="content: BSDS training photographs (generators.datasets.bsds('train')); style: generators.style.patterns.pointillism",
-            licence="BSDS: research use (Martin et al. 2001); style image and weights: MIT, this project",
-            paper="Johnson, Alahi & Fei-Fei 2016; Ulyanov, Vedaldi & Lempitsky 2016",
-        ),
-        ModelSpec(
-            name="style-waves",
-            kind="Feed-forward style network",
-            summary="Repaints a photograph as bold op-art bands in one forward pass (slim Johnson network, instance norm).",
-            builder="generators.style.fast:FastStyle.from_checkpoint",
-            train_command="python -m generators.train style-waves",
-            data="content: BSDS training photographs (generators.datasets.bsds('train')); style: generators.style.patterns.waves",
-            licence="BSDS: research use (Martin et al. 2001); style image and weights: MIT, this project",
-            paper="Johnson, Alahi & Fei-Fei 2016; Ulyanov, Vedaldi & Lempitsky 2016",
-        ),
+        _painting_style("starry-night", "swirling impasto strokes and deep blues"),
+        _painting_style("the-scream", "wavy bands of orange and blue"),
+        _painting_style("shipwreck", "Turner's storm of smeared light and spray"),
+        _painting_style("woman-with-a-hat", "the broad, loud patches of colour of the Fauves"),
     )
 }
 

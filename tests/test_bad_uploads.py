@@ -16,7 +16,7 @@ FILE = object()
 ENDPOINTS = {
     "/restore": (FILE, False, "Gaussian noise", 25, 0.1, 0.5, 3, ["Gaussian filter"], None, "icm"),
     "/texture": (FILE, "Image quilting: block by block (2001)", 64, 1, 11, 16, 4, None, 0.3, 10),
-    "/stylize": (FILE, "Colour transfer (Reinhard et al.)", "waves", FILE, 1.0, False, 1.0, 10.0, 10, 64,
+    "/stylize": (FILE, "Colour transfer (Reinhard et al.)", "the-scream", FILE, 1.0, False, 1.0, 10.0, 10, 64,
                  "content", 0),
 }
 

@@ -24,7 +24,7 @@ def test_the_gpu_smoke_check_runs_on_the_cpu_and_finds_it_deterministic(smoke):
     rows = smoke.run("cpu", quick=True, only=("CNN (gray)", "fast", "GMM", "GAN", "LeNet", "autoencoders"))
     assert len(rows) == 6
     assert all(row["ok"] and row["psnr_db"] == math.inf and row["model_devices"] == "cpu" for row in rows), rows
-    assert "| stylize: fast (mosaic) | cpu | cpu |" in smoke.table(rows)
+    assert "| stylize: fast (starry-night) | cpu | cpu |" in smoke.table(rows)
     assert registry.loaded() == []  # it leaves the shared registry as it found it
 
 

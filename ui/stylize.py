@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from generators import imaging, style
+from generators.style import paintings
 from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, LATEX, display, examples, friendly_errors, nothing_uploaded,
                        output_image, stop_button, stoppable, stopped_note, upload_image, whole_number)
 from ui.gpu import on_gpu
@@ -18,7 +19,7 @@ MAX_SIDE = 1024
 TIME_CAP_S = 180
 SEND_EVERY = 0.5
 # The style image a first click uses, so every method works with the default inputs.
-DEFAULT_STYLE = ASSETS / "stylize" / "styles" / "waves.png"
+DEFAULT_STYLE = paintings.path("starry-night")  # a first click on colour transfer has a style to use
 MAX_SEED = 2**31 - 1
 # Label shown in the UI -> method name of generators.style.stylize
 METHODS = {
@@ -52,8 +53,10 @@ style. VGG-19 with ImageNet weights is used instead when its weight file is alre
 A small convolutional network (downsample, residual blocks, upsample, with Ulyanov et al.'s instance
 normalisation) is trained once per style to minimise the same loss over thousands of photographs, so styling is
 a single forward pass: $y = f_W(c)$, $W = \arg\min_W \mathbb{E}_c\,[L(f_W(c), c, s)]$. Ours are trained on BSDS
-photographs against the random-filter network; they are about 6x smaller than Johnson's (0.27 M vs
-1.68 M parameters). *Strength* blends: $y' = s\,y + (1-s)\,c$.
+photographs, one network per public-domain painting, against the random-filter network; they are about 6x
+smaller than Johnson's (0.27 M vs 1.68 M parameters). They upsample by resizing and then convolving, not by
+transposed convolution, and pad by reflection: transposed convolutions and uneven strides print a fine grid of
+stripes on the output (Odena, Dumoulin & Olah 2016, *Deconvolution and checkerboard artifacts*). *Strength* blends: $y' = s\,y + (1-s)\,c$.
 
 **Colour transfer (Reinhard, Ashikhmin, Gooch & Shirley 2001, *Color transfer between images*).**
 In CIELAB, shift and scale each channel so its mean and spread match the style's:
@@ -173,8 +176,8 @@ def _run_gatys(content, style_path, strength, preserve_colors, content_weight, s
 
 
 def example_result(content_path):
-    """(image, status) of a content example through the fast network's first style, with every default."""
-    image, status, _ = next(run(content_path, next(iter(METHODS)), style.fast_styles()[0]))
+    """(image, status) of a content example through the default painting network, with every default."""
+    image, status, _ = next(run(content_path, next(iter(METHODS)), _default_fast()))
     return image, status
 
 
@@ -186,9 +189,25 @@ def method_controls(method_label: str):
 
 
 def _style_file(name: str) -> str | None:
-    """The pattern a shipped fast style was trained on (assets/stylize/styles/<name>.png)."""
-    path = ASSETS / "stylize" / "styles" / f"{name}.png"
-    return str(path) if path.exists() else None
+    """The painting a shipped fast style was trained on (assets/stylize/styles/<name>.jpg)."""
+    path = paintings.path(name) if name in paintings.PAINTINGS else None
+    return str(path) if path is not None and path.exists() else None
+
+
+def _style_examples() -> list[str]:
+    """The six paintings first, then the other style images in assets/stylize/styles/."""
+    return [str(paintings.path(name)) for name in paintings.PAINTINGS] + examples("stylize/styles")
+
+
+def _default_fast() -> str:
+    """The Starry Night where it ships (the style most people know), else the first shipped style."""
+    names = style.fast_styles()
+    return "starry-night" if "starry-night" in names else names[0]
+
+
+def _fast_choices() -> list[tuple[str, str]]:
+    """(label, style name) for the dropdown: 'The Starry Night (Vincent van Gogh, 1889)' -> 'starry-night'."""
+    return [(paintings.label(name) if name in paintings.PAINTINGS else name, name) for name in style.fast_styles()]
 
 
 def _network_note() -> str:
@@ -216,16 +235,16 @@ def build() -> None:
             # is computed on the first click only and cached (lazily: nothing is computed at start-up).
             gr.Examples(examples("stylize"), inputs=content, outputs=[result, status], fn=example_result,
                         cache_examples=True, cache_mode="lazy",
-                        label="Content examples (scikit-image): a click shows the first trained style")
+                        label="Content examples (scikit-image): a click shows the default trained style")
             method = gr.Radio(list(METHODS), value=next(iter(METHODS)), label="Method")
             with gr.Row(visible=True) as fast_group:
-                fast_style = gr.Dropdown(style.fast_styles(), value=style.fast_styles()[0], label="Trained style",
+                fast_style = gr.Dropdown(_fast_choices(), value=_default_fast(), label="Trained on the painting",
                                          scale=2)
-                trained_on = gr.Image(_style_file(style.fast_styles()[0]), label="Trained on", height=120,
+                trained_on = gr.Image(_style_file(_default_fast()), label="Trained on", height=120,
                                       interactive=False, buttons=[], scale=1, min_width=120)
             with gr.Group(visible=False) as style_group:
                 style_image = upload_image("Style image", height=200, value=str(DEFAULT_STYLE))
-                gr.Examples(examples("stylize/styles"), inputs=style_image, label="Style examples")
+                gr.Examples(_style_examples(), inputs=style_image, label="Style examples (six paintings first)")
             strength = gr.Slider(0, 1, value=1, step=0.05, label="Style strength (0 = the photograph)")
             preserve = gr.Checkbox(False, label="Preserve the photograph's colours (luminance-only transfer)")
             with gr.Accordion("Optimisation settings", open=True, visible=False) as gatys_settings:

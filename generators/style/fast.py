@@ -22,9 +22,10 @@ class NetConfig:
     widths: tuple[int, int, int] = (16, 32, 64)
     blocks: int = 3
     outer_kernel: int = 9
+    upsample: str = "nearest"  # "nearest" or "bilinear": the resize before each upsampling convolution
 
 
-SLIM = NetConfig(widths=(16, 32, 64), blocks=3, outer_kernel=5)
+SLIM = NetConfig(widths=(16, 32, 64), blocks=3, outer_kernel=5, upsample="bilinear")
 # Johnson et al. 2016, supplementary Table 1: 32/64/128 channels, 5 residual blocks, 9x9 outer convolutions.
 JOHNSON = NetConfig(widths=(32, 64, 128), blocks=5, outer_kernel=9)
 
@@ -49,12 +50,16 @@ class _Residual(nn.Module):
 
 
 class _Up(nn.Module):
-    def __init__(self, cin: int, cout: int):
+    def __init__(self, cin: int, cout: int, mode: str):
         super().__init__()
         self.conv = _conv_norm_relu(cin, cout, 3)
+        self.mode = mode
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.conv(F.interpolate(x, scale_factor=2, mode="nearest"))
+        # Odena et al. 2016: resize, then convolve; every output pixel sees the same number of kernel taps.
+        resized = F.interpolate(x, scale_factor=2, mode=self.mode, **({} if self.mode == "nearest" else
+                                                                     {"align_corners": False}))
+        return self.conv(resized)
 
 
 class StyleNet(nn.Module):
@@ -68,7 +73,7 @@ class StyleNet(nn.Module):
         self.body = nn.Sequential(
             _conv_norm_relu(3, a, k), _conv_norm_relu(a, b, 3, 2), _conv_norm_relu(b, c, 3, 2),
             *[_Residual(c) for _ in range(config.blocks)],
-            _Up(c, b), _Up(b, a), _conv(a, 3, k),
+            _Up(c, b, config.upsample), _Up(b, a, config.upsample), _conv(a, 3, k),
         )
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
@@ -108,4 +113,4 @@ def config_to_dict(config: NetConfig) -> dict:
 
 def config_from_dict(values: dict) -> NetConfig:
     return NetConfig(widths=tuple(values["widths"]), blocks=int(values["blocks"]),
-                     outer_kernel=int(values["outer_kernel"]))
+                     outer_kernel=int(values["outer_kernel"]), upsample=str(values.get("upsample", "nearest")))

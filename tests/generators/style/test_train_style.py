@@ -9,15 +9,16 @@ pytestmark = pytest.mark.usefixtures("synthetic_data_home")
 
 
 def test_dry_run_writes_a_loadable_style_network_and_resumes(tmp_path):
-    metrics = main(["style-mosaic", "--dry-run", "--out", str(tmp_path)])
+    metrics = main(["style-the-scream", "--dry-run", "--out", str(tmp_path)])
     assert metrics["steps"] == 1 and metrics["held_out_style_loss_content"] > 0
     models = Registry(directory=tmp_path, device="cpu")
-    card = models.card("style-mosaic")
-    assert card["train_command"].startswith("python -m generators.train style-mosaic --dry-run")
-    assert card["style"] == "mosaic" and "random" in card["loss_network"]
-    models.load("style-mosaic")
-    assert (tmp_path / "runs" / "style-mosaic" / "resume.safetensors").exists()
-    main(["style-mosaic", "--dry-run", "--out", str(tmp_path), "--resume", "--steps", "2"])
+    card = models.card("style-the-scream")
+    assert card["train_command"].startswith("python -m generators.train style-the-scream --dry-run")
+    assert card["style"] == "the-scream" and "random" in card["loss_network"]
+    assert card["metrics"]["loss_curve"] == [[1, metrics["train_loss_last100"]]]
+    models.load("style-the-scream")
+    assert (tmp_path / "runs" / "style-the-scream" / "resume.safetensors").exists()
+    main(["style-the-scream", "--dry-run", "--out", str(tmp_path), "--resume", "--steps", "2"])
 
 
 def test_a_run_written_elsewhere_keeps_its_resume_state_beside_it(tmp_path):
