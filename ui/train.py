@@ -378,19 +378,22 @@ def build() -> None:
     controls = [model, data, lr, batch, code, components, hidden, digits, noise, seed, drawn]
     outputs = [status, picture, digits_image, curves]
     model.change(pick_model, model, [data, lr, batch, code, components, hidden, digits, noise, compare, digits_image,
-                                     picture, drawing, compare_note, compare_image])
+                                     picture, drawing, compare_note, compare_image], api_visibility="private")
+    # The Train tab's events belong to one browser session's live run (kept in that session's state), so they
+    # are not part of the public API.
     # trigger_mode="multiple": Start (or Resume) pressed while a run trains replaces it at once.
     start.click(start_training, controls, outputs, concurrency_limit=None, concurrency_id="train-loop",
-                api_name="train_start", trigger_mode="multiple")
+                api_name="train_start", api_visibility="private", trigger_mode="multiple")
     resume.click(resume_training, None, outputs, concurrency_limit=None, concurrency_id="train-loop",
-                 api_name="train_resume", trigger_mode="multiple")
+                 api_name="train_resume", api_visibility="private", trigger_mode="multiple")
     pause.click(pause_training, None, status, concurrency_limit=None, concurrency_id="train-control",
-                api_name="train_pause")
+                api_name="train_pause", api_visibility="private")
     reset.click(reset_training, None, outputs, concurrency_limit=None, concurrency_id="train-control",
-                api_name="train_reset")
+                api_name="train_reset", api_visibility="private")
     compare.click(compare_with_shipped, None, [compare_note, compare_image], concurrency_limit=HEAVY_LIMIT,
-                  concurrency_id=HEAVY, api_name="train_compare")
+                  concurrency_id=HEAVY, api_name="train_compare", api_visibility="private")
     pad.select(add_point, [drawn, point_class], [drawn, pad, drawn_note], concurrency_limit=None,
-               concurrency_id="train-control")
-    clear.click(clear_points, None, [drawn, pad, drawn_note], concurrency_limit=None, concurrency_id="train-control")
+               concurrency_id="train-control", api_visibility="private")
+    clear.click(clear_points, None, [drawn, pad, drawn_note], concurrency_limit=None, concurrency_id="train-control",
+                api_visibility="private")
     get_blocks_context().root_block.unload(free_session)
