@@ -341,6 +341,12 @@ def build() -> None:
     with gr.Row():
         with gr.Column(scale=1):
             model = gr.Radio(list(MODELS), value="GAN on 2-D points", label="Model", elem_id="train-model")
+            # The run's buttons right under the model choice, so they are on the first screen at 1280x800.
+            with gr.Row():
+                start = gr.Button("Start", variant="primary", elem_id="train-start")
+                pause = gr.Button("Pause", elem_id="train-pause")
+                resume = gr.Button("Resume", elem_id="train-resume")
+                reset = gr.Button("Reset", elem_id="train-reset")
             data = gr.Radio(list(DATA), value="Ring of 8 Gaussians", label="Data (2-D)")
             lr = gr.Number(value=1e-3, label="Learning rate", minimum=1e-5, maximum=10, elem_id="train-lr")
             batch = gr.Slider(8, 512, value=256, step=8, label="Batch size")
@@ -351,11 +357,6 @@ def build() -> None:
                               label="Training set (try 100 to watch it overfit)", visible=False)
             noise = gr.Slider(0.1, 1.0, value=0.5, step=0.05, label="Noise std of the training image", visible=False)
             seed = gr.Number(value=0, precision=0, label="Seed")
-            with gr.Row():
-                start = gr.Button("Start", variant="primary", elem_id="train-start")
-                pause = gr.Button("Pause", elem_id="train-pause")
-                resume = gr.Button("Resume", elem_id="train-resume")
-                reset = gr.Button("Reset", elem_id="train-reset")
             compare = gr.Button("Compare with the shipped model", visible=False)
         with gr.Column(scale=3):
             status = gr.Markdown("No run yet: pick a model and press Start.", elem_id="train-status")
