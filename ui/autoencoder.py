@@ -11,11 +11,10 @@ import pandas as pd
 from generators import registry
 from generators.datasets import mnist
 from generators.denoise import check_level
-from ui.common import digit_picture, display, diverging, friendly_errors, output_image, whole_number
+from ui.common import MAX_SEED, digit_picture, display, diverging, friendly_errors, output_image, whole_number
 from ui.gpu import on_gpu
 
 MODEL = "mnist-dae"
-MAX_SEED = 2**31 - 1
 
 
 def _psnr(estimate: np.ndarray, clean: np.ndarray) -> float:

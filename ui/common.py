@@ -23,6 +23,8 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 # Heavy model events share one queue slot pool so a full classroom cannot run the machine out of memory.
 HEAVY = "heavy"
 HEAVY_LIMIT = 2
+# The largest seed a seed box takes (a signed 32-bit int: what every UI seed passes through).
+MAX_SEED = 2**31 - 1
 
 
 def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", format: str = "webp") -> str:

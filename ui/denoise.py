@@ -12,13 +12,11 @@ import pandas as pd
 from generators import denoise as restore_lib
 from generators import imaging
 from ui import autoencoder
-from ui.common import (HEAVY, HEAVY_LIMIT, LATEX, brush_ready, display, diverging, examples, friendly_errors,
-                       nothing_uploaded, output_image, stop_button, stoppable, stopped_note, upload_image,
-                       whole_number)
+from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, brush_ready, display, diverging, examples, friendly_errors,
+                       nothing_uploaded, output_image, stop_button, stoppable, stopped_note, upload_image, whole_number)
 from ui.gpu import on_gpu
 
 WORK_SIDE = 256
-MAX_SEED = 2**31 - 1
 SWEEP_SIDE = 96
 SWEEP_SIGMAS = (5, 15, 25, 35, 50, 75)
 EPLL_TIME_LIMIT = 90.0
@@ -379,15 +377,15 @@ def build() -> None:
                       api_visibility="private")
     # triggers=None: on page load (the opening example) and whenever the image or the grayscale box changes.
     gr.on(None, to_editor, [source, grayscale], editor, api_visibility="private")
-    run = go.click(restore, [source, grayscale, corruption, sigma255, rate, fraction, seed, methods, editor,
-                             ising_algorithm, ensemble], [corrupted, gallery, table, slider, summary],
-                   api_name="restore", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT,
-                   show_progress_on=[summary], api_description=(
-                       "Corrupt an image (Gaussian noise, salt and pepper or missing pixels) and restore it with "
-                       "each chosen method; streams the corrupted image, the results, a PSNR/SSIM table, a "
-                       "before/after pair and a summary."))
-    sweeping = sweep.click(psnr_sweep, [source, grayscale, seed, methods], plot, api_name="psnr_sweep",
-                           concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    go.click(restore, [source, grayscale, corruption, sigma255, rate, fraction, seed, methods, editor,
+                       ising_algorithm, ensemble], [corrupted, gallery, table, slider, summary],
+             api_name="restore", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT,
+             show_progress_on=[summary], api_description=(
+                 "Corrupt an image (Gaussian noise, salt and pepper or missing pixels) and restore it with "
+                 "each chosen method; streams the corrupted image, the results, a PSNR/SSIM table, a "
+                 "before/after pair and a summary."))
+    sweep.click(psnr_sweep, [source, grayscale, seed, methods], plot, api_name="psnr_sweep",
+                concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     stop_button(stop, "denoise", "denoise-sweep")
     show.click(learned, [source, grayscale, corruption, sigma255, seed, methods],
                [ls_filter, logistic_weights, energy], api_name="learned")

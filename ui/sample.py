@@ -15,7 +15,7 @@ from PIL import Image
 from generators import imaging, registry
 from generators.datasets import mnist
 from generators.sample import masks, sketch
-from ui.common import (HEAVY, HEAVY_LIMIT, LATEX, brush_ready, digit_picture, display, examples, figure_file,
+from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, brush_ready, digit_picture, display, examples, figure_file,
                        friendly_errors, output_image, stop_button, stoppable, stopped_note, whole_number)
 from ui.gpu import on_gpu
 
@@ -29,7 +29,6 @@ SAMPLERS = {
 LATENT_MODELS = {label: name for label, name in SAMPLERS.items() if name != "mnist-gmm"}
 DIGITS = [str(digit) for digit in range(10)]
 MAX_SAMPLES = 256
-MAX_SEED = 2**31 - 1
 ZOOM = 3
 BIG = 8
 FRAME_MS = 90

@@ -11,8 +11,8 @@ import pandas as pd
 
 from generators import imaging, style
 from generators.style import paintings
-from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, LATEX, display, examples, friendly_errors, nothing_uploaded,
-                       output_image, stop_button, stoppable, stopped_note, upload_image, whole_number)
+from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, display, examples, friendly_errors,
+                       nothing_uploaded, output_image, stop_button, stoppable, stopped_note, upload_image, whole_number)
 from ui.gpu import on_gpu
 
 MAX_SIDE = 1024
@@ -20,7 +20,6 @@ TIME_CAP_S = 180
 SEND_EVERY = 0.5
 # The style image a first click uses, so every method works with the default inputs.
 DEFAULT_STYLE = paintings.path("starry-night")  # a first click on colour transfer has a style to use
-MAX_SEED = 2**31 - 1
 # Label shown in the UI -> method name of generators.style.stylize
 METHODS = {
     "Fast network (Johnson et al.)": "fast",

@@ -11,8 +11,8 @@ import numpy as np
 
 from generators import imaging, texture
 from generators.texture import sourcemap
-from ui.common import (HEAVY, HEAVY_LIMIT, LATEX, display, examples, friendly_errors, nothing_uploaded, output_image,
-                       stop_button, stoppable, stopped_note, upload_image, whole_number)
+from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, display, examples, friendly_errors, nothing_uploaded,
+                       output_image, stop_button, stoppable, stopped_note, upload_image, whole_number)
 from ui.gpu import on_gpu
 
 # Label shown in the UI -> (method, largest exemplar side, largest output side). Efros-Leung compares every
@@ -24,7 +24,6 @@ METHODS = {
 }
 # Quilting answers in a second or two; pixel-by-pixel and neural synthesis take tens of seconds on a laptop.
 DEFAULT_METHOD = "Image quilting: block by block (2001)"
-MAX_SEED = 2**31 - 1
 _API_DESCRIPTION = ("Grow a square texture from an exemplar image by Efros-Leung, image quilting or neural "
                     "synthesis; streams the output, the source map and a status line.")
 TIME_CAP = 90.0

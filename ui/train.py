@@ -15,7 +15,7 @@ from gradio.context import get_blocks_context
 
 from generators import imaging, live, registry
 from ui import train_plots as plots
-from ui.common import HEAVY, HEAVY_LIMIT, digit_picture, display, friendly_errors, whole_number
+from ui.common import HEAVY, HEAVY_LIMIT, MAX_SEED, digit_picture, display, friendly_errors, whole_number
 
 # Label shown in the UI -> live kind.
 MODELS = {
@@ -36,7 +36,6 @@ DEFAULTS = {
 }
 FRAME_S = 1.0          # the page gets new plots about this often
 PICTURE_EVERY_S = 3.0  # digit sample grids are redrawn this often
-MAX_SEED = 2**31 - 1
 PICTURE_LABELS = {
     "mnist-gan": "Samples now (the same codes every time)",
     "mnist-vae": "Samples now (the same codes every time)",
