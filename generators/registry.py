@@ -217,6 +217,10 @@ class Registry:
             with self._locks[name]:
                 self._models.pop(name, None)
 
+    def names(self, *, kind: str | None = None) -> list[str]:
+        """The table's model names, in table order; only those of ``kind`` when it is given."""
+        return [name for name, spec in self.table.items() if kind is None or spec.kind == kind]
+
     def loaded(self) -> list[str]:
         return [name for name in self.table if name in self._models]
 
