@@ -38,3 +38,8 @@ def fast_styles() -> list[str]:
 
 
 # --- training ------------------------------------------------------------------------------------------------
+
+
+def trainers() -> dict[str, str]:
+    """Model name -> the module that trains it (``ModelSpec.trainer``), for ``python -m generators.train NAME``."""
+    return {name: spec.trainer for name, spec in registry.MODELS.items()}

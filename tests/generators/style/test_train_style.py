@@ -17,15 +17,6 @@ def test_dry_run_writes_a_loadable_style_network_and_resumes(tmp_path):
     assert card["style"] == "the-scream" and "random" in card["loss_network"]
     assert card["metrics"]["loss_curve"] == [[1, metrics["train_loss_last100"]]]
     models.load("style-the-scream")
-    assert (tmp_path / "runs" / "style-the-scream" / "resume.safetensors").exists()
+    assert (tmp_path / "state" / "style-the-scream.safetensors").exists()
     main(["style-the-scream", "--dry-run", "--out", str(tmp_path), "--resume", "--steps", "2"])
 
-
-def test_a_run_written_elsewhere_keeps_its_resume_state_beside_it(tmp_path):
-    from argparse import Namespace
-
-    from generators.registry import CHECKPOINT_DIR
-    from generators.train.style_net import RUNS, _runs
-
-    assert _runs(Namespace(dry_run=False, out=tmp_path)) == tmp_path / "runs"
-    assert _runs(Namespace(dry_run=False, out=CHECKPOINT_DIR)) == RUNS
