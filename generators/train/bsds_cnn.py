@@ -116,7 +116,8 @@ def train_loop(run: Run, net, ema, optimizer, photos, validation, generator, ste
             metrics.update(steps=run.done, train_cpu_minutes=round(run.progress["cpu_seconds"] / 60, 1),
                            train_wall_minutes=round(run.progress["wall_seconds"] / 60, 1), **(extra_metrics or {}))
             save(metrics)
-            run.bar.write(f"step {run.done}: validation PSNR " + ", ".join(f"σ={s} {scores[s]:.2f}" for s in VAL_SIGMAS))
+            run.bar.write(f"step {run.done}: validation PSNR "
+                          + ", ".join(f"σ={s} {scores[s]:.2f}" for s in VAL_SIGMAS))
     return metrics
 
 

@@ -82,7 +82,8 @@ def test_resume_state_lives_beside_out_unless_it_is_the_shipped_folder(tmp_path)
     assert state_dir(Namespace(dry_run=False, out=tmp_path), "mnist-gan") == tmp_path / "state"
     assert state_dir(Namespace(dry_run=True, out=checkpoint.CHECKPOINT_DIR), "mnist-gan") == \
         checkpoint.CHECKPOINT_DIR / "state"
-    assert state_dir(Namespace(dry_run=False, out=checkpoint.CHECKPOINT_DIR), "mnist-gan") == REPO / "runs" / "mnist-gan"
+    shipped = Namespace(dry_run=False, out=checkpoint.CHECKPOINT_DIR)
+    assert state_dir(shipped, "mnist-gan") == REPO / "runs" / "mnist-gan"
 
 
 @pytest.mark.usefixtures("repository_unchanged")
