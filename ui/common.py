@@ -63,6 +63,7 @@ def install() -> None:
     fails when a new Gradio changes the function replaced here."""
     processing_utils.save_pil_to_cache = _save_pil_to_cache_atomically
 
+
 # The equations of every tab's "how it works" text: $$display$$ and $inline$ LaTeX, typeset by KaTeX.
 LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
 
