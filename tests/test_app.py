@@ -1,7 +1,6 @@
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -82,32 +81,6 @@ def _camera():
     from gradio_client import handle_file
 
     return handle_file(next(path for path in examples("denoise") if path.endswith("camera.png")))
-
-
-def _resident_mb() -> float:
-    """This process's resident memory (the in-process app server's), in MB."""
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt and /proc")
-def test_memory_stays_flat_under_repeated_concurrent_requests(client):
-    """Six restores at a time, as a classroom sends them: once warm, 18 more add almost nothing to the
-    server's resident memory (~2 MB). Without app.bound_malloc() (glibc's default arenas) it grows ~5 MB
-    for every eight and keeps growing; benchmarks/load_test.py measures the same over minutes."""
-    camera = _camera()
-
-    def six_restores():
-        jobs = [client.submit(camera, True, "Gaussian noise", 25, 0.1, 0.5, 3, ["Gaussian filter"], None,
-                              "icm", api_name="/restore") for _ in range(6)]
-        for job in jobs:
-            job.result()
-
-    six_restores()
-    warm = _resident_mb()
-    for _ in range(3):
-        six_restores()
-    assert _resident_mb() - warm < 10, f"resident memory grew from {warm:.0f} MB to {_resident_mb():.0f} MB"
 
 
 def test_restore_returns_pngs_and_a_table_where_every_method_beats_the_input(client):
