@@ -21,7 +21,7 @@ import sys
 import gradio as gr
 
 from generators import registry
-from ui import denoise, models, sample, stylize, texture, train
+from ui import common, denoise, models, sample, stylize, texture, train
 
 TITLE = "GenLab"
 INTRO = ("# GenLab\nRun real image generation and restoration algorithms on your own images or on examples. "
@@ -79,6 +79,7 @@ def build() -> gr.Blocks:
 
 
 bound_malloc()
+common.install()
 demo = build()
 
 

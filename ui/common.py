@@ -56,8 +56,13 @@ def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", form
     return str(target)
 
 
-# Every image output (gr.Image, gr.Gallery, ...) goes through this module attribute.
-processing_utils.save_pil_to_cache = _save_pil_to_cache_atomically
+def install() -> None:
+    """Send every image output (gr.Image, gr.Gallery, ...) through ``_save_pil_to_cache_atomically``: Gradio's
+    components all call the module attribute ``processing_utils.save_pil_to_cache``, which this replaces.
+    app.py calls it before building the UI; calling it again changes nothing. tests/ui/test_common.py
+    fails when a new Gradio changes the function replaced here."""
+    processing_utils.save_pil_to_cache = _save_pil_to_cache_atomically
+
 
 # The equations of every tab's "how it works" text: $$display$$ and $inline$ LaTeX, typeset by KaTeX.
 LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]

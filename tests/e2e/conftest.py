@@ -1,6 +1,8 @@
 """The app as a real server process (app.py on a free port) and a headless Chromium page on it.
 
-A subprocess rather than the in-process app: the Stop tests read the server's CPU time from /proc."""
+A subprocess rather than the in-process app: the Stop tests read the server's CPU time from /proc. One server
+and one browser serve every browser test (each starts in seconds on a busy machine); each test module gets
+a fresh page of that browser."""
 
 import os
 import socket
@@ -34,7 +36,7 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS   # utime, stime (fields 14, 15 of stat)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app_server():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -61,25 +63,31 @@ def app_server():
     process.stderr.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(app_server):
     return app_server.url
 
 
-def open_page(playwright, url: str, width: int = 1280, height: int = 1000):
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-    tab = browser.new_page(viewport={"width": width, "height": height})
-    tab.goto(url)
-    tab.wait_for_selector("text=GenLab", timeout=30_000)
-    return browser, tab
-
-
-@pytest.fixture(scope="module")
-def page(server):
+@pytest.fixture(scope="session")
+def browser():
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser, tab = open_page(playwright, server)
-        yield tab
-        browser.close()
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, url: str, width: int = 1280, height: int = 1000):
+    tab = browser.new_page(viewport={"width": width, "height": height})
+    tab.goto(url)
+    tab.wait_for_selector("text=GenLab", timeout=30_000)
+    return tab
+
+
+@pytest.fixture(scope="module")
+def page(browser, server):
+    tab = open_page(browser, server)
+    yield tab
+    tab.close()

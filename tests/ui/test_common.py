@@ -1,17 +1,78 @@
 """Shared UI plumbing: image outputs cached without a torn-file race."""
 
+import ast
+import hashlib
+import inspect
 import os
+import re
 import threading
 import time
+from pathlib import Path
 
+import gradio
 import numpy as np
+import pytest
 from gradio import processing_utils
+from gradio.components import image as gradio_image
 from PIL import Image
 
-import ui.common  # noqa: F401  (installs the atomic image cache)
+from ui import common
+
+# The Gradio functions ui/common stands in for or wraps, as they were when the patch was written (gradio
+# 6.31.0): their signature and the sha256 of their source, decorators included, and what to re-check when
+# a new Gradio changes them.
+PINNED = {
+    (processing_utils, "save_pil_to_cache"): (
+        "(img: Image.Image, cache_dir: str, name: str='image', format: str='webp') -> str",
+        "4e2354b065bbf464",
+        "common._save_pil_to_cache_atomically replaces it: give it the same signature and behaviour "
+        "(encode, hash-named folder, resolved path returned), keeping the write atomic"),
+    (gradio_image, "Image.preprocess"): (
+        "(self, payload: ImageData | None) -> np.ndarray | PIL.Image.Image | str | None",
+        "28e8b6454a508829",
+        "common.upload_image swaps it on the instance and calls it for pasted images: check that the payload "
+        "still has .path and .url and that Gradio still calls block.preprocess on the instance"),
+}
+
+
+def _fingerprint(module, qualname: str) -> tuple[str, str]:
+    """The signature and a short sha256 of the source (decorators included) of ``qualname`` in ``module``,
+    read from the module's file: the live attribute may already be our replacement."""
+    source = inspect.getsource(module)
+    node = ast.parse(source)
+    for part in qualname.split("."):
+        node = next(child for child in ast.iter_child_nodes(node) if getattr(child, "name", None) == part)
+    first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
+    text = "\n".join(source.splitlines()[first - 1:node.end_lineno])
+    returns = f" -> {ast.unparse(node.returns)}" if node.returns else ""
+    return f"({ast.unparse(node.args)}){returns}", hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("module, qualname", list(PINNED), ids=[name for _, name in PINNED])
+def test_the_gradio_functions_we_patch_are_the_ones_the_patch_was_written_for(module, qualname):
+    signature, digest, recheck = PINNED[module, qualname]
+    found = _fingerprint(module, qualname)
+    assert found == (signature, digest), (
+        f"gradio {gradio.__version__} changed {module.__name__}.{qualname}: {found} instead of "
+        f"{(signature, digest)}. Re-check: {recheck}; then record the new signature and hash in PINNED.")
+
+
+def test_every_gradio_caller_reaches_the_patch_through_the_module_attribute():
+    """A ``from gradio.processing_utils import save_pil_to_cache`` anywhere in Gradio would bypass install()."""
+    imported = re.compile(r"import[^\n]*\bsave_pil_to_cache\b")
+    bypassing = [str(path) for path in Path(gradio.__file__).parent.rglob("*.py")
+                 if imported.search(path.read_text(encoding="utf-8"))]
+    assert bypassing == []
+
+
+def test_install_is_idempotent_and_routes_gradio_through_the_atomic_save():
+    common.install()
+    common.install()
+    assert processing_utils.save_pil_to_cache is common._save_pil_to_cache_atomically
 
 
 def test_identical_outputs_saved_at_once_are_never_read_torn(tmp_path):
+    common.install()
     image = Image.fromarray(np.random.default_rng(0).integers(0, 255, (128, 128, 3), dtype=np.uint8))
     path = processing_utils.save_img_array_to_cache(np.asarray(image), str(tmp_path), format="png")
     size = os.path.getsize(path)
@@ -51,7 +112,6 @@ def test_upload_images_reach_the_browser_with_their_props():
 
 def test_a_users_mistake_is_one_log_line_and_a_fault_keeps_its_traceback(caplog):
     import gradio as gr
-    import pytest
 
     from ui.common import friendly_errors
 
@@ -74,8 +134,6 @@ def test_a_users_mistake_is_one_log_line_and_a_fault_keeps_its_traceback(caplog)
 
 def test_stop_sets_only_the_flag_of_that_sessions_run_on_that_tab():
     from types import SimpleNamespace
-
-    from ui import common
 
     mine, theirs = SimpleNamespace(session_hash="mine"), SimpleNamespace(session_hash="theirs")
     with common.stoppable(mine, "texture") as flag, common.stoppable(theirs, "texture") as other, \

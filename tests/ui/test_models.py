@@ -1,5 +1,8 @@
-"""Models tab helpers: the curves plot appears only for models whose card records curves."""
+"""Models tab: each card says how its checkpoint was trained and what it measured; Load flips the status."""
 
+import pytest
+
+from generators import registry
 from ui import models
 
 
@@ -10,7 +13,47 @@ def test_curves_show_only_where_the_card_has_them():
     assert plot.visible is False and download.visible is False
 
 
-def test_every_card_renders_with_its_command():
-    for name in models.registry.default.table:
-        card = models.model_card(name)
-        assert name in card and "python -m generators.train" in card
+def _leaves(value):
+    """The numbers and words inside a (nested) metric value."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaves(item)
+    else:
+        yield value
+
+
+@pytest.mark.parametrize("name", list(registry.default.table))
+def test_a_card_names_its_checkpoints_train_command_and_every_measured_figure(name):
+    saved = registry.card(name)
+    card = models.model_card(name)
+    assert card.startswith(f"### {name}\n")
+    assert f"**Train it**: `{saved['train_command']}`" in card, "the command that made this checkpoint"
+    assert f"**Created**: {saved['created']}" in card
+    rows = {line.split(" | ")[0].removeprefix("| "): line for line in card.splitlines() if line.startswith("| ")}
+    assert saved["metrics"], f"{name}'s card records no measured figures"
+    for metric, value in saved["metrics"].items():
+        assert metric in rows, f"{metric} is missing from {name}'s card"
+        assert all(str(leaf) in rows[metric] for leaf in _leaves(value)), rows[metric]
+
+
+def test_a_model_without_a_checkpoint_says_so_and_how_to_train_it(monkeypatch, tmp_path):
+    monkeypatch.setattr(registry, "card", registry.Registry(directory=tmp_path).card)
+    card = models.model_card("mnist-lenet")
+    assert "no checkpoint yet" in card and "`python -m generators.train mnist-lenet`" in card
+    assert "| metric | value |" not in card
+
+
+def test_load_flips_only_that_models_loaded_status(monkeypatch):
+    fresh = registry.Registry(device="cpu")  # not the shared registry: other tests see no model loaded here
+    monkeypatch.setattr(registry, "load", fresh.load)
+    monkeypatch.setattr(registry, "status", fresh.status)
+    before = models.status_table().set_index("name")
+    assert not before["loaded"].any()
+    table, message = models.load_model("mnist-lenet")
+    after = table.set_index("name")
+    assert after.loc["mnist-lenet", "loaded"] and after.loc["mnist-lenet", "device"] == "cpu"
+    assert after["loaded"].sum() == 1 and "Loaded `mnist-lenet`" in message
+    assert after.loc["mnist-lenet", "parameters"] == registry.card("mnist-lenet")["parameters"]
