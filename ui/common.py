@@ -265,6 +265,9 @@ class ExampleCache:
         self._kept: dict[tuple, object] = {}
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        return len(self._kept)
+
     def key(self, path, *settings) -> tuple | None:
         """The key of a run on ``path`` with ``settings`` (plain values), or None when ``path`` is no example."""
         if not path or not Path(path).is_file():

@@ -20,10 +20,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from skimage.metrics import peak_signal_noise_ratio
 from tqdm import tqdm
 
-from generators import checkpoint, imaging
+from generators import checkpoint, imaging, metrics
 from generators.datasets import bsds
 from generators.denoise.cnn import SIGMA_MAX, CNNConfig, CNNDenoiser
 from generators.train.state import add_run_arguments, load_state, save_state, start, state_dir
@@ -197,7 +196,7 @@ def _validate(net, validation) -> dict[int, float]:
     psnr: dict[int, list[float]] = {}
     for sigma, clean, noisy in validation:
         restored = np.clip(net.restore(noisy, sigma / 255), 0, 1)
-        psnr.setdefault(sigma, []).append(peak_signal_noise_ratio(clean, restored, data_range=1.0))
+        psnr.setdefault(sigma, []).append(metrics.psnr(clean, restored))
     return {sigma: round(float(np.mean(values)), 3) for sigma, values in psnr.items()}
 
 

@@ -43,3 +43,37 @@ def test_the_autoencoder_view_shows_every_network_and_refuses_bad_noise():
         autoencode(5000, 0.5, 0)
     table = held_out_table()
     assert list(table["network"])[:2] == ["noisy input", "trained at σ = 0.1"]
+
+
+def test_an_example_run_again_with_the_same_settings_comes_from_the_cache(monkeypatch):
+    from generators import api
+    from ui import denoise
+    from ui.common import ExampleCache, examples
+
+    monkeypatch.setattr(denoise, "EXAMPLES", ExampleCache("denoise"))
+    calls = []
+    compare = api.compare_denoisers
+    monkeypatch.setattr(api, "compare_denoisers", lambda *args, **kwargs: calls.append(1) or compare(*args, **kwargs))
+    camera = next(path for path in examples("denoise") if path.endswith("camera.png"))
+    settings = (True, "Gaussian noise", 25, 0.1, 0.5, 3, ["Gaussian filter", "Median filter"])
+
+    first = list(denoise.restore(camera, *settings))
+    again = list(denoise.restore(camera, *settings))
+    assert len(calls) == 1 and len(first) == 2 and len(again) == 1
+    assert again[0][4] == first[-1][4] and again[0][2].equals(first[-1][2])
+    list(denoise.restore(camera, *settings[:5], 4, settings[6]))       # another seed: computed afresh
+    assert len(calls) == 2
+
+
+def test_an_upload_is_never_cached(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from ui import denoise
+    from ui.common import ExampleCache
+
+    upload = tmp_path / "mine.png"
+    Image.fromarray(np.full((64, 64), 128, np.uint8)).save(upload)
+    cache = ExampleCache("denoise")
+    monkeypatch.setattr(denoise, "EXAMPLES", cache)
+    list(denoise.restore(str(upload), True, "Gaussian noise", 25, 0.1, 0.5, 3, ["Gaussian filter"]))
+    assert cache.key(str(upload), 1) is None and len(cache) == 0
