@@ -267,7 +267,8 @@ def build() -> None:
             with gr.Row():
                 go = gr.Button("Corrupt and restore", variant="primary")
                 stop = gr.Button("Stop", variant="stop")
-            gr.Examples(examples("denoise"), inputs=source, label="Examples (the binary ones suit Ising and logistic)")
+            shipped = gr.Examples(examples("denoise"), inputs=source,
+                                  label="Examples (the binary ones suit Ising and logistic): a click runs them")
             grayscale = gr.Checkbox(label="Work in grayscale", value=False)
             corruption = gr.Radio(list(CORRUPTIONS), value=CORRUPTIONS[0], label="Corruption")
             sigma255 = gr.Slider(0, 100, value=25, step=1, precision=0, label=NOISE_LABEL)
@@ -287,11 +288,12 @@ def build() -> None:
                                 "rotations: sharper, that many times slower)")
         with gr.Column(scale=2):
             with gr.Row():
-                corrupted = output_image("Corrupted")
+                corrupted = output_image("Corrupted", elem_id="denoise-corrupted")
                 slider = gr.ImageSlider(label="Before / after (best PSNR)", type="numpy", format="png")
             summary = gr.Markdown("Press **Corrupt and restore**.", label="Summary")
             table = gr.Dataframe(headers=TABLE_COLUMNS, label="Quality against the clean image", interactive=False)
-            gallery = gr.Gallery(label="Results", columns=4, height=380, object_fit="contain", format="png")
+            gallery = gr.Gallery(label="Results", columns=4, height=380, object_fit="contain", format="png",
+                                 elem_id="denoise-gallery")
     with gr.Accordion("PSNR against noise level", open=False):
         sweep = gr.Button("Plot PSNR against sigma for the chosen methods")
         plot = gr.LinePlot(x=SWEEP_COLUMNS[0], y=SWEEP_COLUMNS[1], color=SWEEP_COLUMNS[2],
@@ -318,13 +320,18 @@ def build() -> None:
                       api_visibility="private")
     # triggers=None: on page load (the opening example) and whenever the image or the grayscale box changes.
     gr.on(None, to_editor, [source, grayscale], editor, api_visibility="private")
-    go.click(restore, [source, grayscale, corruption, sigma255, rate, fraction, seed, methods, editor,
-                       ising_algorithm, ensemble], [corrupted, gallery, table, slider, summary],
-             api_name="restore", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT,
+    settings = [source, grayscale, corruption, sigma255, rate, fraction, seed, methods, editor, ising_algorithm,
+                ensemble]
+    shown = [corrupted, gallery, table, slider, summary]
+    go.click(restore, settings, shown, api_name="restore", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT,
              show_progress_on=[summary], api_description=(
                  "Corrupt an image (Gaussian noise, salt and pepper or missing pixels) and restore it with "
                  "each chosen method; streams the corrupted image, the results, a PSNR/SSIM table, a "
                  "before/after pair and a summary."))
+    # A click on an example runs it with the current settings: the first click computes, the same click with
+    # the same settings again is answered from EXAMPLES (see restore).
+    shipped.load_input_event.then(restore, settings, shown, api_visibility="private", concurrency_id=HEAVY,
+                                  concurrency_limit=HEAVY_LIMIT, show_progress_on=[summary])
     sweep.click(psnr_sweep, [source, grayscale, seed, methods], plot, api_name="psnr_sweep",
                 concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     stop_button(stop, "denoise", "denoise-sweep")
