@@ -5,8 +5,9 @@
 Photographs: the first --images of the 40 held-out BSDS test photographs (generators.datasets.bsds("test"),
 never trained on), gray, centre crops of --crop x --crop pixels; Gaussian noise of sigma (0-255 scale),
 unclipped, seeded by image index. PSNR and SSIM (generators.metrics: scikit-image, data range 1) against the
-clean crop, mean over images; seconds are wall-clock per image on this machine. BM3D (Dabov et al. 2007) is the `bm3d` package,
-imported here only: it is a benchmark reference, never a runtime dependency (its licence is non-commercial).
+clean crop, mean over images; seconds are wall-clock per image on this machine. BM3D (Dabov et al. 2007) is the
+`bm3d` package, imported here only: it is a benchmark reference, never a runtime dependency (its licence is
+non-commercial).
 
 Binary images (for the logistic and Ising methods, which assume black-and-white images): scikit-image's
 horse and seeded binary blobs, pixel accuracy and PSNR. Inpainting: random missing pixels on the same crops.

@@ -11,8 +11,8 @@ import pandas as pd
 
 from generators import api, checks, imaging
 from generators import denoise as restore_lib
-from ui import autoencoder
-from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, ExampleCache, brush_ready, display, diverging, examples,
+from ui import autoencoder, learned_filters
+from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, ExampleCache, brush_ready, display, examples,
                        friendly_errors, nothing_uploaded, output_image, stop_button, stoppable, stopped_note,
                        upload_image)
 from ui.gpu import on_gpu
@@ -213,29 +213,6 @@ def psnr_sweep(path, grayscale, seed, methods, request: gr.Request = None, progr
     return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
 
 
-@on_gpu()
-@friendly_errors
-def learned(path, grayscale, corruption, sigma255, seed, methods):
-    """What the learned methods learned at this noise level: the least-squares filter, the logistic weights,
-    and the Ising energy per sweep (ICM and Gibbs) on the corrupted image."""
-    from generators.denoise.learned import least_squares_filter, logistic_classifier
-
-    sigma = noise_level(sigma255)
-    filt, _ = least_squares_filter(round(sigma, 4), 7)
-    weights, _ = logistic_classifier(round(max(sigma, 1e-3), 4), 5)
-    clean = load_clean(path, bool(grayscale)) if path else None
-    energies = pd.DataFrame(columns=["sweep", "energy", "algorithm"])
-    if clean is not None and corruption == "Gaussian noise":
-        noisy = restore_lib.gaussian_noise(clean, sigma=sigma, seed=checks.seed(seed, name="Seed"))
-        frames = []
-        for algorithm in ("icm", "gibbs"):
-            result = restore_lib.ising(noisy, sigma, algorithm=algorithm, sweeps=15, seed=0)
-            frames.append(pd.DataFrame({"sweep": range(len(result.energies)), "energy": result.energies,
-                                        "algorithm": algorithm.upper()}))
-        energies = pd.concat(frames, ignore_index=True)
-    return display(diverging(filt, 24)), display(diverging(weights, 24)), energies
-
-
 def to_editor(path, grayscale):
     """Put the working image into the mask editor as its background."""
     if not path:
@@ -300,18 +277,7 @@ def build() -> None:
                            x_title="noise σ (0-255 scale)", y_title="PSNR (dB)", color_title="method",
                            label=f"PSNR on the image shrunk to {SWEEP_SIDE} px, Gaussian noise",
                            buttons=["export", "fullscreen"])
-    with gr.Accordion("What the learned methods learned", open=False):
-        gr.Markdown("Weights are drawn mid-gray for 0, brighter for positive, darker for negative; both are "
-                    "fitted for the current noise sigma. The energy curves run ICM and Gibbs sampling on the "
-                    "current image with Gaussian noise (meaningful for the binary examples).")
-        show = gr.Button("Show the learned filters and the Ising energy")
-        with gr.Row():
-            ls_filter = output_image("Least-squares 7×7 filter")
-            logistic_weights = output_image("Logistic 5×5 weights")
-            energy = gr.LinePlot(x="sweep", y="energy", color="algorithm",
-                                 x_title="sweep (one visit of every pixel)", y_title="energy E(s) (no unit)",
-                                 color_title="algorithm", label="Ising energy per sweep on the noisy image",
-                                 buttons=["export", "fullscreen"])
+    learned_filters.build(source, grayscale, corruption, sigma255, seed, methods)
     with gr.Accordion("How each method works (idea, equation, reference)", open=False):
         gr.Markdown(EXPLANATIONS.read_text(encoding="utf-8"), latex_delimiters=LATEX)
     autoencoder.build()
@@ -335,5 +301,3 @@ def build() -> None:
     sweep.click(psnr_sweep, [source, grayscale, seed, methods], plot, api_name="psnr_sweep",
                 concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     stop_button(stop, "denoise", "denoise-sweep")
-    show.click(learned, [source, grayscale, corruption, sigma255, seed, methods],
-               [ls_filter, logistic_weights, energy], api_name="learned")
