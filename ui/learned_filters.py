@@ -10,6 +10,7 @@ import pandas as pd
 from generators import checks
 from generators import denoise as restore_lib
 from ui.common import display, diverging, friendly_errors, output_image
+from ui.denoise_inputs import load_clean, noise_level
 from ui.gpu import on_gpu
 
 
@@ -19,7 +20,6 @@ def learned(path, grayscale, corruption, sigma255, seed, methods):
     """What the learned methods learned at this noise level: the least-squares filter, the logistic weights,
     and the Ising energy per sweep (ICM and Gibbs) on the corrupted image."""
     from generators.denoise.learned import least_squares_filter, logistic_classifier
-    from ui.denoise import load_clean, noise_level   # the tab's reading of its inputs (it imports this module)
 
     sigma = noise_level(sigma255)
     filt, _ = least_squares_filter(round(sigma, 4), 7)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from ui.denoise import chosen, corrupt, drawn_mask
+from ui.denoise_inputs import chosen, corrupt, drawn_mask
 
 
 def test_a_drawn_stroke_becomes_a_mask_at_the_working_size():
