@@ -77,3 +77,37 @@ def test_an_upload_is_never_cached(tmp_path, monkeypatch):
     monkeypatch.setattr(denoise, "EXAMPLES", cache)
     list(denoise.restore(str(upload), True, "Gaussian noise", 25, 0.1, 0.5, 3, ["Gaussian filter"]))
     assert cache.key(str(upload), 1) is None and len(cache) == 0
+
+
+def _camera() -> str:
+    from ui.common import examples
+
+    return next(path for path in examples("denoise") if path.endswith("camera.png"))
+
+
+def test_stop_ends_the_run_between_methods_and_the_stopped_run_is_not_cached(monkeypatch):
+    from types import SimpleNamespace
+
+    from ui import common, denoise
+
+    cache = common.ExampleCache("denoise")
+    monkeypatch.setattr(denoise, "EXAMPLES", cache)
+    run = denoise.restore(_camera(), True, "Gaussian noise", 25, 0.1, 0.5, 3,
+                          ["Gaussian filter", "Median filter", "Total variation (Chambolle)"],
+                          request=SimpleNamespace(session_hash="mine"))
+    first = next(run)
+    common.stop_runs("mine", ["denoise"])                  # the Stop button, while the first result shows
+    *_, last = [first, *run]
+    assert list(last[2]["method"]) == ["(corrupted input)", "Gaussian filter"]
+    assert "**Stopped** at method 1 of 3" in last[4] and len(cache) == 0
+
+
+def test_epll_at_its_time_cap_keeps_its_last_step_says_so_and_is_not_cached(monkeypatch):
+    from ui import common, denoise
+
+    cache = common.ExampleCache("denoise")
+    monkeypatch.setattr(denoise, "EXAMPLES", cache)
+    monkeypatch.setattr(denoise, "EPLL_TIME_LIMIT", 0.0)
+    *_, last = denoise.restore(_camera(), True, "Gaussian noise", 25, 0.1, 0.5, 3, ["EPLL (GMM patch prior)"])
+    assert list(last[2]["method"])[1] == "EPLL (GMM patch prior) (stopped at EPLL step 0)"
+    assert "time cap at EPLL step 0" in last[4] and len(cache) == 0
