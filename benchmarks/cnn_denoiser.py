@@ -29,14 +29,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-from skimage.metrics import peak_signal_noise_ratio
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.denoise_quality import crops  # noqa: E402
-from generators import checkpoint, registry  # noqa: E402
-from generators.denoise import denoise, gaussian_noise  # noqa: E402
+from generators import api, checkpoint, metrics, registry  # noqa: E402
+from generators.denoise import gaussian_noise  # noqa: E402
 
 SIGMAS = (15, 25, 50)
 MODEL = "bsds-cnn-denoiser"
@@ -45,8 +44,8 @@ MEMORY_CHILD = """
 import resource, sys, numpy as np, torch
 sys.path.insert(0, {root!r})
 torch.set_num_threads(1)
-from generators import registry
-model = registry.load({name!r})
+from generators import api
+model = api.load({name!r})
 model.restore(np.zeros((300, 300), np.float32), 0.1)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 image = np.random.default_rng(0).random({shape}, dtype=np.float32)
@@ -62,16 +61,6 @@ def precision() -> str:
     return "bfloat16 autocast (this CPU has native bf16)" if fast_bf16("cpu") else "float32"
 
 
-def psnr(clean: np.ndarray, estimate: np.ndarray) -> float:
-    return float(peak_signal_noise_ratio(clean, np.clip(estimate, 0, 1), data_range=1.0))
-
-
-def timed(function, *args, **kwargs) -> tuple[np.ndarray, float]:
-    started = time.process_time()
-    result = function(*args, **kwargs)
-    return result, time.process_time() - started
-
-
 def bm3d_estimate(noisy: np.ndarray, sigma: float) -> np.ndarray:
     import bm3d
 
@@ -81,21 +70,23 @@ def bm3d_estimate(noisy: np.ndarray, sigma: float) -> np.ndarray:
 
 
 # Plain, and with the 4-fold (rotations) and 8-fold (rotations and flips) geometric self-ensembles.
-VARIANTS = {"cnn": {}, "cnn x4": {"ensemble": 4}, "cnn x8": {"ensemble": 8}}
+VARIANTS = {"cnn": ("cnn", {}), "cnn x4": ("cnn", {"ensemble": 4}), "cnn x8": ("cnn", {"ensemble": 8})}
 
 
 def compare(images: list[np.ndarray], variants: dict) -> dict:
-    """{sigma: {method: (psnr, cpu s)}} for BM3D and each CNN variant, means over the images."""
+    """{sigma: {method: (psnr, cpu s)}} for BM3D and each CNN variant ({label: ("cnn", options)}), means over
+    the images."""
     results = {}
     for sigma255 in SIGMAS:
         rows: dict[str, list] = {}
         for index, clean in enumerate(images):
             noisy = gaussian_noise(clean, sigma=sigma255 / 255, seed=index)
-            estimate, seconds = timed(bm3d_estimate, noisy, sigma255 / 255)
-            rows.setdefault("bm3d", []).append((psnr(clean, estimate), seconds))
-            for label, options in variants.items():
-                estimate, seconds = timed(denoise, noisy, method="cnn", sigma=sigma255 / 255, **options)
-                rows.setdefault(label, []).append((psnr(clean, estimate), seconds))
+            started = time.process_time()
+            estimate = bm3d_estimate(noisy, sigma255 / 255)
+            rows.setdefault("bm3d", []).append((metrics.psnr(clean, estimate), time.process_time() - started))
+            for row in api.compare_denoisers(clean, noisy, methods=variants, sigma=sigma255 / 255,
+                                             clock=time.process_time):
+                rows.setdefault(row.label, []).append((row.psnr, row.seconds))
             print(f"sigma {sigma255}: image {index + 1}/{len(images)}", file=sys.stderr, flush=True)
         results[sigma255] = {label: tuple(float(v) for v in np.mean(values, axis=0)) for label, values in rows.items()}
     return results
@@ -122,7 +113,7 @@ def memory_mb(shape: tuple[int, ...]) -> float:
 
 
 def seam_error(mode: str = "gray") -> float:
-    model = registry.load(MODEL if mode == "gray" else COLOUR_MODEL)
+    model = api.load(MODEL if mode == "gray" else COLOUR_MODEL)
     image = gaussian_noise(crops(1, 320, mode)[0].repeat(2, 0).repeat(2, 1)[:600, :600], sigma=25 / 255, seed=0)
     return float(np.abs(model.restore(image, 25 / 255) - model.restore(image, 25 / 255, tile=4096)).max())
 
@@ -137,11 +128,11 @@ def main() -> None:
     parser.add_argument("--write-metrics", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    gray_net = registry.load(MODEL)
-    registry.load(COLOUR_MODEL)
+    gray_net = api.load(MODEL)
+    api.load(COLOUR_MODEL)
     gray = compare(crops(args.images, args.side, "gray"), VARIANTS) if args.images else {}
     # Colour: method "cnn" is the colour network; the gray network run on each opponent plane for comparison.
-    colour_variants = {**VARIANTS, "per-plane x4": {"ensemble": 4, "model": gray_net}}
+    colour_variants = {**VARIANTS, "per-plane x4": ("cnn", {"ensemble": 4, "model": gray_net})}
     colour = compare(crops(args.colour_images, args.side, "rgb"), colour_variants) if args.colour_images else {}
     memory = {"gray": memory_mb((2048, 2048)), "colour": memory_mb((2048, 2048, 3))}
     seams = {"gray": seam_error("gray"), "colour": seam_error("rgb")}

@@ -4,9 +4,10 @@
 
 Photographs: the first --images of the 40 held-out BSDS test photographs (generators.datasets.bsds("test"),
 never trained on), gray, centre crops of --crop x --crop pixels; Gaussian noise of sigma (0-255 scale),
-unclipped, seeded by image index. PSNR and SSIM (scikit-image, data range 1) against the clean crop, mean
-over images; seconds are wall-clock per image on this machine. BM3D (Dabov et al. 2007) is the `bm3d` package,
-imported here only: it is a benchmark reference, never a runtime dependency (its licence is non-commercial).
+unclipped, seeded by image index. PSNR and SSIM (generators.metrics: scikit-image, data range 1) against the
+clean crop, mean over images; seconds are wall-clock per image on this machine. BM3D (Dabov et al. 2007) is the
+`bm3d` package, imported here only: it is a benchmark reference, never a runtime dependency (its licence is
+non-commercial).
 
 Binary images (for the logistic and Ising methods, which assume black-and-white images): scikit-image's
 horse and seeded binary blobs, pixel accuracy and PSNR. Inpainting: random missing pixels on the same crops.
@@ -22,16 +23,16 @@ import time
 from pathlib import Path
 
 import numpy as np
-from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generators import checkpoint, imaging, registry  # noqa: E402
+from generators import api, checkpoint, imaging, registry  # noqa: E402
 from generators.datasets import bsds  # noqa: E402
-from generators.denoise import denoise, gaussian_noise, missing_pixels  # noqa: E402
+from generators.denoise import Row, gaussian_noise, missing_pixels, score  # noqa: E402
 
 PHOTO_METHODS = ["gaussian", "median", "polynomial", "least_squares", "tv", "nlm", "epll"]
-BINARY_METHODS = ["median", "tv", "logistic", "ising", "ising-gibbs"]
+BINARY_METHODS = {"median": ("median", {}), "tv": ("tv", {}), "logistic": ("logistic", {}), "ising": ("ising", {}),
+                  "ising-gibbs": ("ising", {"algorithm": "gibbs", "sweeps": 20})}
 
 
 def crops(count: int, side: int, mode: str = "gray") -> list[np.ndarray]:
@@ -44,23 +45,17 @@ def crops(count: int, side: int, mode: str = "gray") -> list[np.ndarray]:
     return out
 
 
-def measure(clean, estimate, seconds) -> tuple[float, float, float]:
-    estimate = np.clip(estimate, 0, 1)
-    return (peak_signal_noise_ratio(clean, estimate, data_range=1.0),
-            structural_similarity(clean, estimate, data_range=1.0), seconds)
+def measure(row: Row) -> tuple[float, float, float]:
+    return row.psnr, row.ssim, row.seconds
 
 
-def run(method: str, noisy: np.ndarray, sigma: float) -> tuple[np.ndarray, float]:
+def bm3d_row(clean: np.ndarray, noisy: np.ndarray, sigma: float) -> Row:
+    """BM3D (the benchmark's reference, not a method of generators.denoise) scored like the others."""
+    import bm3d
+
     started = time.perf_counter()
-    if method == "bm3d":
-        import bm3d
-
-        estimate = bm3d.bm3d(noisy.astype(np.float64), sigma_psd=sigma)
-    elif method == "ising-gibbs":
-        estimate = denoise(noisy, method="ising", sigma=sigma, algorithm="gibbs", sweeps=20)
-    else:
-        estimate = denoise(noisy, method=method, sigma=sigma)
-    return estimate, time.perf_counter() - started
+    estimate = bm3d.bm3d(noisy.astype(np.float64), sigma_psd=sigma)
+    return score(clean, estimate, label="bm3d", seconds=time.perf_counter() - started)
 
 
 def photo_table(images, sigmas) -> tuple[str, dict]:
@@ -69,10 +64,11 @@ def photo_table(images, sigmas) -> tuple[str, dict]:
     for sigma255 in sigmas:
         for index, clean in enumerate(images):
             noisy = gaussian_noise(clean, sigma=sigma255 / 255, seed=index)
-            results.setdefault(("noisy input", sigma255), []).append(measure(clean, noisy, 0.0))
-            for method in methods:
-                estimate, seconds = run(method, noisy, sigma255 / 255)
-                results.setdefault((method, sigma255), []).append(measure(clean, estimate, seconds))
+            rows = [score(clean, noisy, label="noisy input"),
+                    *api.compare_denoisers(clean, noisy, methods=PHOTO_METHODS, sigma=sigma255 / 255),
+                    bm3d_row(clean, noisy, sigma255 / 255)]
+            for row in rows:
+                results.setdefault((row.label, sigma255), []).append(measure(row))
             print(f"sigma {sigma255}: image {index + 1}/{len(images)} done", file=sys.stderr, flush=True)
     header = "| method | " + " | ".join(f"σ={s} PSNR / SSIM / s" for s in sigmas) + " |"
     lines = [header, "|---|" + "---|" * len(sigmas)]
@@ -99,19 +95,19 @@ def binary_table(sigmas=(0.3, 0.5)) -> str:
                         .astype(np.float32) for i in range(3)]
     lines = ["| method | " + " | ".join(f"σ={s:g} accuracy / PSNR / s" for s in sigmas) + " |",
              "|---|" + "---|" * len(sigmas)]
-    for method in ["noisy input (threshold ½)"] + BINARY_METHODS:
+    scores: dict[tuple[str, float], list] = {}
+    for sigma in sigmas:
+        for index, clean in enumerate(images):
+            noisy = gaussian_noise(clean, sigma=sigma, seed=index)
+            rows = [score(clean, (noisy > 0.5).astype(np.float32), label="noisy input (threshold ½)"),
+                    *api.compare_denoisers(clean, noisy, methods=BINARY_METHODS, sigma=sigma)]
+            for row in rows:
+                accuracy = np.mean((row.restored > 0.5) == (clean > 0.5))
+                scores.setdefault((row.label, sigma), []).append((accuracy, row.psnr, row.seconds))
+    for method in ["noisy input (threshold ½)", *BINARY_METHODS]:
         cells = []
         for sigma in sigmas:
-            scores = []
-            for index, clean in enumerate(images):
-                noisy = gaussian_noise(clean, sigma=sigma, seed=index)
-                if method.startswith("noisy"):
-                    estimate, seconds = (noisy > 0.5).astype(np.float32), 0.0
-                else:
-                    estimate, seconds = run(method, noisy, sigma)
-                binary = (np.clip(estimate, 0, 1) > 0.5)
-                scores.append((np.mean(binary == (clean > 0.5)), measure(clean, estimate, seconds)[0], seconds))
-            accuracy, psnr, seconds = np.mean(scores, axis=0)
+            accuracy, psnr, seconds = np.mean(scores[(method, sigma)], axis=0)
             cells.append(f"{accuracy:.1%} / {psnr:.2f} / {seconds:.2f}")
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -120,17 +116,16 @@ def binary_table(sigmas=(0.3, 0.5)) -> str:
 def inpainting_table(images, fractions=(0.5, 0.8)) -> tuple[str, dict]:
     lines = ["| method | " + " | ".join(f"{f:.0%} missing PSNR / SSIM / s" for f in fractions) + " |",
              "|---|" + "---|" * len(fractions)]
-    summary = {}
+    summary, scores = {}, {}
+    for fraction in fractions:
+        for index, clean in enumerate(images):
+            holed, known = missing_pixels(clean, fraction=fraction, seed=index)
+            for row in api.compare_denoisers(clean, holed, methods=["biharmonic", "epll"], sigma=0.0, known=known):
+                scores.setdefault((row.method, fraction), []).append(measure(row))
     for method in ("biharmonic", "epll"):
         cells = []
         for fraction in fractions:
-            scores = []
-            for index, clean in enumerate(images):
-                holed, known = missing_pixels(clean, fraction=fraction, seed=index)
-                started = time.perf_counter()
-                estimate = denoise(holed, method=method, sigma=0.0, known=known)
-                scores.append(measure(clean, estimate, time.perf_counter() - started))
-            psnr, ssim, seconds = np.mean(scores, axis=0)
+            psnr, ssim, seconds = np.mean(scores[(method, fraction)], axis=0)
             cells.append(f"{psnr:.2f} / {ssim:.3f} / {seconds:.2f}")
             if method == "epll":
                 summary[f"inpainting_psnr_{int(fraction * 100)}pct_missing"] = round(float(psnr), 2)

@@ -1,10 +1,13 @@
-"""Lazily cached examples: seconds from a click on a Stylize content example to its result, first and second time.
+"""Lazily cached examples: seconds from a click on an example to its result, first and second time, on the
+Stylize tab (its content examples) and the Denoise tab (an example, restored with the default settings).
 
     python benchmarks/example_cache.py [--url http://127.0.0.1:7860/]
 
-Starts `app.py` on a free loopback port (or uses --url; its .gradio/cached_examples must be empty for a true
-first click), opens the page in headless Chromium (/usr/bin/chromium), and clicks each content example, then
-each again. The first click computes the fast network's first style; the second is read from the cache.
+Starts `app.py` on a free loopback port (or uses --url: an app just started, whose .gradio/cached_examples is
+empty, for a true first click), opens the page in headless Chromium (/usr/bin/chromium), and clicks each
+example, then each again. The first click computes (Stylize: the fast network's first style; Denoise: the
+default methods, with the table filled in as each finishes); the second is read from the cache (Stylize:
+Gradio's lazy example cache; Denoise: ui.common.ExampleCache, keyed by the example and every setting).
 """
 
 from __future__ import annotations
@@ -22,18 +25,34 @@ from benchmarks.load_test import running_app  # noqa: E402
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update"]
 EXAMPLES = ("astronaut", "chelsea", "coffee", "rocket")
+DENOISE_EXAMPLES = ("camera", "coffee")
+# Done: the image shown changed from the previous example's, and (Denoise) the gallery holds a result per
+# default method: the run's last update, or the cached answer.
+STYLIZE_DONE = ("([previous]) => { const img = document.querySelector('#stylize-result img');"
+                " return img && img.complete && img.naturalWidth > 0 && img.src !== previous; }")
+DENOISE_DONE = ("([previous, methods]) => { const img = document.querySelector('#denoise-corrupted img');"
+                " const results = document.querySelectorAll('#denoise-gallery .thumbnail-item img').length;"
+                " return img && img.complete && img.src !== previous && results === methods; }")
 
 
-def _click(page, name: str, previous: str | None) -> tuple[float, str]:
-    """Click example ``name``; seconds until the result image changes from ``previous``, and its address."""
+def _click(page, name: str, previous: str | None, shown: str, done: str, *extra) -> tuple[float, str]:
+    """Click example ``name``; seconds until ``done`` (JS, given the previous address of image ``shown`` and
+    ``extra``) holds, and the new address."""
     started = time.perf_counter()
     page.locator(f"button.gallery-item img[src*='{name}.png'] >> visible=true").first.click()
-    page.wait_for_function(
-        "previous => { const img = document.querySelector('#stylize-result img');"
-        " return img && img.complete && img.naturalWidth > 0 && img.src !== previous; }",
-        arg=previous or "", timeout=120_000)
+    page.wait_for_function(done, arg=[previous or "", *extra], timeout=300_000)
     seconds = time.perf_counter() - started
-    return seconds, page.locator("#stylize-result img").get_attribute("src")
+    return seconds, page.locator(f"{shown} img").get_attribute("src")
+
+
+def _twice(page, names, *where) -> dict[str, list[float]]:
+    """{example: [first click s, second click s]}: every example clicked once, then every one again."""
+    times, shown = {name: [] for name in names}, None
+    for _ in range(2):
+        for name in names:
+            seconds, shown = _click(page, name, shown, *where)
+            times[name].append(seconds)
+    return times
 
 
 def main() -> None:
@@ -42,21 +61,26 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
+    from ui.denoise import DEFAULT_METHODS
+
     with running_app(args.url) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(url)
         page.get_by_role("tab", name="Stylize").click()
         page.locator("#stylize-status").wait_for(state="attached", timeout=30_000)
-        times, shown = {name: [] for name in EXAMPLES}, None
-        for _ in range(2):
-            for name in EXAMPLES:
-                seconds, shown = _click(page, name, shown)
-                times[name].append(seconds)
+        times = {f"Stylize: {name}": seconds for name, seconds in
+                 _twice(page, EXAMPLES, "#stylize-result", STYLIZE_DONE).items()}
+        page.get_by_role("tab", name="Denoise").click()
+        page.locator("#denoise-corrupted").wait_for(state="attached", timeout=30_000)
+        times.update({f"Denoise: {name}": seconds for name, seconds in
+                      _twice(page, DENOISE_EXAMPLES, "#denoise-corrupted", DENOISE_DONE,
+                             len(DEFAULT_METHODS)).items()})
         browser.close()
     print("| example | first click (s) | second click (s) |\n|---|---|---|")
     for name, (first, second) in times.items():
         print(f"| {name} | {first:.2f} | {second:.2f} |")
+
 
 if __name__ == "__main__":
     main()

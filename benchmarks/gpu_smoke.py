@@ -27,7 +27,7 @@ from skimage import data
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generators import denoise, imaging, registry, style, texture  # noqa: E402
+from generators import api, imaging, registry, style, texture  # noqa: E402
 from generators.sample import latent, masks  # noqa: E402
 
 STRICT_DB, LOOSE_DB = 40.0, 30.0
@@ -67,9 +67,9 @@ def cases(quick: bool = False) -> list[Case]:
         return list(latent.repair(vae, x["digits"][0], missing, steps=steps, restarts=2, seed=0, every=steps))[-1].filled
 
     return [
-        Case("denoise: EPLL (gray)", lambda: denoise.denoise(x["noisy_gray"], method="epll", sigma=sigma), STRICT_DB),
-        Case("denoise: CNN (gray)", lambda: denoise.denoise(x["noisy_gray"], method="cnn", sigma=sigma), LOOSE_DB),
-        Case("denoise: CNN (colour)", lambda: denoise.denoise(x["noisy_colour"], method="cnn", sigma=sigma), LOOSE_DB),
+        Case("denoise: EPLL (gray)", lambda: api.denoise(x["noisy_gray"], method="epll", sigma=sigma), STRICT_DB),
+        Case("denoise: CNN (gray)", lambda: api.denoise(x["noisy_gray"], method="cnn", sigma=sigma), LOOSE_DB),
+        Case("denoise: CNN (colour)", lambda: api.denoise(x["noisy_colour"], method="cnn", sigma=sigma), LOOSE_DB),
         Case("texture: neural (random filters)", lambda: texture.synthesize(
             x["gray"], method="neural", size=(48, 48), seed=0, steps=steps, network="random"), LOOSE_DB),
         Case("stylize: fast (starry-night)", lambda: style.stylize(x["colour"], "starry-night", method="fast"), STRICT_DB),

@@ -30,6 +30,51 @@ def fast_styles() -> list[str]:
 
 # --- denoise -------------------------------------------------------------------------------------------------
 
+# The shipped model each learned restorer needs: EPLL's patch prior; the CNN's gray network, or for colour
+# images the gray network plus a luminance-guided chroma network.
+DENOISE_MODELS = {"epll": ("bsds-epll-gmm", "bsds-epll-gmm"), "cnn": ("bsds-cnn-denoiser", "bsds-cnn-colour")}
+DIGIT_AUTOENCODERS = "mnist-dae"
+
+
+def denoise_model(method: str, *, colour: bool):
+    """The model generators.denoise's ``method`` takes as ``model=`` (for a colour image when ``colour``), or
+    None for a method that needs none."""
+    if method not in DENOISE_MODELS:
+        return None
+    gray, rgb = DENOISE_MODELS[method]
+    return registry.load(rgb if colour else gray)
+
+
+def denoise(image, *, method: str, sigma: float, known=None, **params):
+    """generators.denoise.denoise with the shipped model the method needs (unless ``model=`` is given)."""
+    from generators import denoise as family
+
+    if params.get("model") is None and method in DENOISE_MODELS:
+        params["model"] = denoise_model(method, colour=getattr(image, "ndim", 2) == 3)
+    return family.denoise(image, method=method, sigma=sigma, known=known, **params)
+
+
+def compare_denoisers(clean, corrupted, *, methods, **options):
+    """generators.denoise.compare (one Row per method: restored image, PSNR, SSIM, seconds) with the shipped
+    models its methods need, loaded before the first method starts so no load is timed."""
+    from generators import denoise as family
+
+    names = [method for method, _ in methods.values()] if isinstance(methods, dict) else list(methods)
+    colour = getattr(corrupted, "ndim", 2) == 3
+    models = {name: denoise_model(name, colour=colour) for name in set(names) & set(DENOISE_MODELS)}
+    return family.compare(clean, corrupted, methods=methods, models=models, **options)
+
+
+def digit_autoencoders():
+    """The shipped denoising autoencoders on MNIST digits, one per training noise level."""
+    return registry.load(DIGIT_AUTOENCODERS)
+
+
+def digit_autoencoder_card() -> dict:
+    """The digit autoencoders' model card (its measured metrics), read without loading the weights."""
+    return registry.card(DIGIT_AUTOENCODERS)
+
+
 
 # --- style and texture ---------------------------------------------------------------------------------------
 

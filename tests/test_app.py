@@ -112,10 +112,10 @@ def test_the_cnn_self_ensemble_is_a_choice_and_sharpens(client):
 
 
 def test_a_self_ensemble_size_outside_the_choices_is_refused():
-    from ui.denoise import cnn_ensemble
+    from ui.denoise_inputs import cnn_ensemble
 
     assert cnn_ensemble("4") == 4
-    with pytest.raises(ValueError, match="must be one of 1, 4, 8, got 3"):
+    with pytest.raises(ValueError, match="unknown CNN self-ensemble '3'; choose one of: 1, 4, 8"):
         cnn_ensemble(3)
 
 

@@ -8,29 +8,26 @@ import gradio as gr
 import numpy as np
 import pandas as pd
 
-from generators import registry
+from generators import api, checks, metrics
 from generators.datasets import mnist
-from generators.denoise import check_level
-from ui.common import MAX_SEED, digit_picture, display, diverging, friendly_errors, output_image, whole_number
+from ui.common import MAX_SEED, digit_picture, display, diverging, friendly_errors, output_image
 from ui.gpu import on_gpu
-
-MODEL = "mnist-dae"
 
 
 def _psnr(estimate: np.ndarray, clean: np.ndarray) -> float:
-    return round(float(-10 * np.log10(max(float(np.mean((estimate - clean) ** 2)), 1e-10))), 2)
+    return round(metrics.psnr(clean, estimate), 2)
 
 
 @on_gpu()
 @friendly_errors
 def autoencode(index, sigma, seed):
     """(gallery of clean, noisy and every reconstruction, the codes as a heat map, a summary)."""
-    index = whole_number(index, name="Digit", low=0, high=999)
-    seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
-    sigma = check_level(sigma, name="Input noise σ", high=1.0)
+    index = checks.whole(index, name="Digit", low=0, high=999)
+    seed = checks.seed(seed, name="Seed")
+    sigma = checks.real(sigma, name="Input noise σ", low=0.0, high=1.0)
     from generators.denoise.autoencoder import noisy_digits  # torch: imported on first use, not at app start
 
-    model = registry.load(MODEL)
+    model = api.digit_autoencoders()
     clean = mnist("test").images[index]
     noisy = noisy_digits(clean[None], sigma=sigma, seed=seed)
     gallery = [(digit_picture(clean), "clean"), (digit_picture(noisy[0]), f"noisy · {_psnr(noisy[0], clean)} dB")]
@@ -50,8 +47,8 @@ def autoencode(index, sigma, seed):
 
 def held_out_table() -> pd.DataFrame:
     """The card's measured PSNR, trained level x input level, on the 1,000 held-out digits (no weights loaded)."""
-    metrics = registry.card(MODEL).get("metrics", {})
-    table, noisy = metrics.get("held_out_psnr_db", {}), metrics.get("noisy_input_psnr_db", {})
+    measured = api.digit_autoencoder_card().get("metrics", {})
+    table, noisy = measured.get("held_out_psnr_db", {}), measured.get("noisy_input_psnr_db", {})
     rows = [["noisy input", *noisy.values()]] if noisy else []
     for trained, by_input in table.items():
         rows.append([trained.replace("trained_", "trained at σ = "), *by_input.values()])

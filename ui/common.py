@@ -254,3 +254,51 @@ def examples(tab: str) -> list[str]:
     """Example files for a tab: everything in assets/<tab>/, sorted by name."""
     folder = ASSETS / tab
     return sorted(str(path) for path in folder.glob("*.png")) if folder.is_dir() else []
+
+
+class ExampleCache:
+    """The outputs of deterministic runs on a tab's shipped examples, computed on the first click and then kept
+    (lazily: nothing is computed at start-up). Gradio's own ``cache_examples`` keys an output by the example
+    alone; this keys it by the example and every setting, so the same example with the same settings (and
+    seed) is answered at once, and a changed setting is computed afresh. Uploads are never kept: a file counts
+    as an example when its bytes are those of a file in assets/<tab>/ (Gradio hands over a copy). The oldest
+    entry goes when ``size`` are kept."""
+
+    def __init__(self, tab: str, size: int = 32):
+        self.tab, self.size = tab, size
+        self._names: dict[str, str] | None = None      # sha256 of an example's bytes -> its file name
+        self._kept: dict[tuple, object] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def key(self, path, *settings) -> tuple | None:
+        """The key of a run on ``path`` with ``settings`` (plain values), or None when ``path`` is no example."""
+        if not path or not Path(path).is_file():
+            return None
+        if self._names is None:
+            self._names = {_digest(example): Path(example).name for example in examples(self.tab)}
+        name = self._names.get(_digest(path))
+        return None if name is None else (name, *settings)
+
+    def get(self, key: tuple | None):
+        """The kept output for ``key``, or None."""
+        with self._lock:
+            return None if key is None else self._kept.get(key)
+
+    def put(self, key: tuple | None, output) -> None:
+        """Keep ``output`` under ``key`` (nothing when ``key`` is None)."""
+        if key is None:
+            return
+        with self._lock:
+            self._kept.pop(key, None)
+            self._kept[key] = output
+            while len(self._kept) > self.size:
+                del self._kept[next(iter(self._kept))]
+
+
+def _digest(path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -5,7 +5,10 @@
 ``image``: float32 (H, W) or (H, W, 3); values may lie outside [0, 1] (unclipped Gaussian noise).
 ``sigma``: the noise standard deviation on the [0, 1] scale (25/255 for "sigma 25"); methods use it to set
 their strength. ``known``: (H, W) bool, True where a pixel was observed, for the inpainting methods.
-The result has the image's shape, float32, clipped to [0, 1].
+The result has the image's shape, float32, clipped to [0, 1]. The learned methods in NEEDS_MODEL take their
+model object as ``model=`` (the EPLL patch prior, the gray or colour CNN); generators.api loads the shipped ones.
+
+    compare(clean, corrupted, *, methods, sigma, ...) -> Row per method: restored image, PSNR, SSIM, seconds
 """
 
 from __future__ import annotations
@@ -14,14 +17,11 @@ import inspect
 
 import numpy as np
 
-from generators import imaging
+from generators import checks, imaging
 from generators.denoise import classical, learned
-from generators.denoise.corrupt import check_level, gaussian_noise, missing_pixels, salt_and_pepper
+from generators.denoise.compare import Row, compare, score
+from generators.denoise.corrupt import SCALE_HINT, gaussian_noise, missing_pixels, salt_and_pepper
 from generators.denoise.ising import IsingResult, ising
-
-EPLL_MODEL = "bsds-epll-gmm"
-CNN_MODEL = "bsds-cnn-denoiser"
-CNN_COLOUR_MODEL = "bsds-cnn-colour"     # colour images: the gray network plus a luminance-guided chroma network
 
 
 def _ising(image, sigma, *, algorithm="icm", beta=1.0, sweeps=10, seed=0):
@@ -29,16 +29,14 @@ def _ising(image, sigma, *, algorithm="icm", beta=1.0, sweeps=10, seed=0):
     return result.image if image.ndim == 2 else imaging.to_rgb(result.image)
 
 
-def _epll(image, sigma, *, known=None, progress=None, time_limit=None, prior=None, should_stop=None):
-    """EPLL on each channel, the three channels of a colour image stepping together, so that Stop
-    (``should_stop()`` true) or the ``time_limit`` (s) leaves them all at the same step: the result is the
-    last step every channel finished; ``progress(fraction, "EPLL step k of n")`` follows each step."""
+def _epll(image, sigma, *, model, known=None, progress=None, time_limit=None, should_stop=None):
+    """EPLL with the patch prior ``model`` on each channel, the three channels of a colour image stepping
+    together, so that Stop (``should_stop()`` true) or the ``time_limit`` (s) leaves them all at the same step:
+    the result is the last step every channel finished; ``progress(fraction, "EPLL step k of n")`` follows each step."""
     import time
 
-    from generators import registry
     from generators.denoise import epll
 
-    prior = registry.load(EPLL_MODEL) if prior is None else prior
     if known is not None:
         image = fill_holes(image, known)
     deadline = None if time_limit is None else time.perf_counter() + time_limit
@@ -48,7 +46,7 @@ def _epll(image, sigma, *, known=None, progress=None, time_limit=None, prior=Non
             deadline is not None and time.perf_counter() > deadline)
 
     planes = [image] if image.ndim == 2 else [image[..., c] for c in range(3)]
-    runs = [epll.steps(prior, plane, sigma=sigma, known=known, should_stop=stop) for plane in planes]
+    runs = [epll.steps(model, plane, sigma=sigma, known=known, should_stop=stop) for plane in planes]
     total = len(epll.DENOISE_BETAS if known is None else epll.INPAINT_SIGMAS)
     finished = list(planes)
     for step in range(1, total + 1):
@@ -61,11 +59,7 @@ def _epll(image, sigma, *, known=None, progress=None, time_limit=None, prior=Non
     return finished[0] if image.ndim == 2 else np.stack(finished, axis=2)
 
 
-def _cnn(image, sigma, *, ensemble=1, model=None):
-    from generators import registry
-
-    if model is None:
-        model = registry.load(CNN_COLOUR_MODEL if image.ndim == 3 else CNN_MODEL)
+def _cnn(image, sigma, *, model, ensemble=1):
     return model.restore(image, sigma, ensemble=ensemble)
 
 
@@ -89,6 +83,8 @@ METHODS = {
 }
 # Methods that fill missing pixels (they take known=); biharmonic does nothing else.
 INPAINTERS = ("biharmonic", "epll")
+# Methods that need a model object (model=): EPLL its patch prior, the CNN the network for the image's channels.
+NEEDS_MODEL = ("epll", "cnn")
 # Methods that assume a binary (black and white) clean image and return one.
 BINARY = ("logistic", "ising")
 LABELS = {
@@ -100,29 +96,22 @@ LABELS = {
 }
 
 
-def prepare(method: str) -> None:
-    """Load the model ``method`` needs, if any (the EPLL prior, the CNN), so a timer around denoise() measures
-    the restoration and not the one-off load."""
-    from generators import registry
-
-    for model in {"epll": [EPLL_MODEL], "cnn": [CNN_MODEL, CNN_COLOUR_MODEL]}.get(method, []):
-        registry.load(model)
-
-
 def denoise(image: np.ndarray, *, method: str, sigma: float, known: np.ndarray | None = None,
             **params) -> np.ndarray:
     """Restore ``image`` with ``method`` (one of METHODS); see the module docstring for the contract."""
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
+    checks.choice(method, METHODS, name="method")
     image = imaging.as_float(image) if not isinstance(image, np.ndarray) or image.dtype != np.float32 else image
     imaging.validate(image, clipped=False)
-    sigma = check_level(sigma, name="sigma", high=1.0)
+    sigma = checks.real(sigma, name="sigma", low=0.0, high=1.0, hint=SCALE_HINT)
     kernel = METHODS[method]
     allowed = [p for p in inspect.signature(kernel).parameters if p not in ("image", "sigma", "known")]
     unknown = sorted(set(params) - set(allowed))
     if unknown:
         raise ValueError(f"method {method!r} has no option {', '.join(unknown)}; "
                          f"its options are: {', '.join(allowed) or 'none'}")
+    if method in NEEDS_MODEL and params.get("model") is None:
+        raise ValueError(f"method {method!r} needs its model: pass model= (generators.api.denoise loads the "
+                         "shipped one)")
     if known is not None:
         known = _check_known(known, image, method)
         params["known"] = known
@@ -161,5 +150,5 @@ def _check_known(known, image: np.ndarray, method: str) -> np.ndarray:
     return known
 
 
-__all__ = ["BINARY", "INPAINTERS", "IsingResult", "LABELS", "METHODS", "denoise", "fill_holes", "gaussian_noise",
-           "ising", "missing_pixels", "prepare", "salt_and_pepper"]
+__all__ = ["BINARY", "INPAINTERS", "IsingResult", "LABELS", "METHODS", "NEEDS_MODEL", "Row", "compare", "denoise",
+           "fill_holes", "gaussian_noise", "ising", "missing_pixels", "salt_and_pepper", "score"]

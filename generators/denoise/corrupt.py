@@ -3,11 +3,12 @@ and a seed; the same seed always gives the same corruption."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from generators import imaging
+from generators import checks, imaging
+
+# Added to the message of a sigma above 1: the usual mistake is a level on the 0-255 scale.
+SCALE_HINT = "sigma is on the [0, 1] scale: divide 0-255 values by 255"
 
 
 def gaussian_noise(image: np.ndarray, *, sigma: float, seed: int) -> np.ndarray:
@@ -15,7 +16,7 @@ def gaussian_noise(image: np.ndarray, *, sigma: float, seed: int) -> np.ndarray:
 
     ``sigma`` is on the [0, 1] scale (25/255 for the usual "sigma 25")."""
     image = imaging.validate(image)
-    sigma = check_level(sigma, name="sigma", high=1.0)
+    sigma = checks.real(sigma, name="sigma", low=0.0, high=1.0, hint=SCALE_HINT)
     noise = np.random.default_rng(seed).standard_normal(image.shape)
     return (image + sigma * noise).astype(np.float32)
 
@@ -23,7 +24,7 @@ def gaussian_noise(image: np.ndarray, *, sigma: float, seed: int) -> np.ndarray:
 def salt_and_pepper(image: np.ndarray, *, rate: float, seed: int) -> np.ndarray:
     """Replace a fraction ``rate`` of pixels (all channels of a pixel together) by 0 or 1, half each."""
     image = imaging.validate(image)
-    rate = check_level(rate, name="rate", high=1.0)
+    rate = checks.real(rate, name="rate", low=0.0, high=1.0)
     rng = np.random.default_rng(seed)
     hit = rng.random(image.shape[:2]) < rate
     salt = rng.random(image.shape[:2]) < 0.5
@@ -40,7 +41,7 @@ def missing_pixels(image: np.ndarray, *, fraction: float | None = None, seed: in
     image = imaging.validate(image)
     missing = np.zeros(image.shape[:2], dtype=bool)
     if fraction is not None:
-        fraction = check_level(fraction, name="fraction", high=1.0)
+        fraction = checks.real(fraction, name="fraction", low=0.0, high=1.0)
         missing |= np.random.default_rng(seed).random(image.shape[:2]) < fraction
     if mask is not None:
         mask = np.asarray(mask)
@@ -56,14 +57,3 @@ def missing_pixels(image: np.ndarray, *, fraction: float | None = None, seed: in
     holed[missing] = 0.0
     return holed, ~missing
 
-
-def check_level(value, *, name: str, high: float) -> float:
-    """A finite float in [0, high], or a ValueError that quotes it."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number between 0 and {high:g}, got {value!r}") from None
-    if not math.isfinite(number) or not 0.0 <= number <= high:
-        raise ValueError(f"{name} must be a finite number between 0 and {high:g}, got {value!r}"
-                         + ("; sigma is on the [0, 1] scale: divide 0-255 values by 255" if number > high else ""))
-    return number

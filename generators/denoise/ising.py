@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generators import imaging
+from generators import checks, imaging
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,7 @@ def ising(image: np.ndarray, sigma: float, *, algorithm: str = "icm", beta: floa
     "gibbs" (Geman & Geman 1984): s_i ~ p(s_i = +1 | rest) = sigmoid(2 (h_i + beta sum_{j~i} s_j)); the
     answer is the sign of the mean of the samples after ``burn_in`` sweeps (the marginal posterior mode).
     """
-    if algorithm not in ("icm", "gibbs"):
-        raise ValueError(f"algorithm must be 'icm' or 'gibbs', got {algorithm!r}")
+    checks.choice(algorithm, ("icm", "gibbs"), name="algorithm")
     gray = imaging.to_gray(image).astype(np.float64)
     field = (gray - 0.5) / (2.0 * max(sigma, 1e-2) ** 2)
     spins = np.where(gray > 0.5, 1.0, -1.0)

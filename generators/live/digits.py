@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
+from generators import metrics
 from generators.datasets import mnist
 from generators.denoise.autoencoder import DAE, DAEConfig, noisy_digits
 from generators.live.run import Run, number_in, seeded, whole
@@ -244,7 +245,7 @@ def denoising_psnr(denoise, *, sigma: float, seed: int = 1) -> float:
     of std ``sigma`` drawn with ``seed``, over all their pixels."""
     clean = mnist("test").images
     restored = denoise(noisy_digits(clean, sigma=sigma, seed=seed))
-    return round(float(10 * np.log10(1.0 / np.mean((restored - clean) ** 2))), 2)
+    return round(metrics.psnr(clean, restored), 2)
 
 
 def compare(run: DigitRun, shipped, judge) -> dict:

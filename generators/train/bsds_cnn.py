@@ -18,10 +18,9 @@ import math
 
 import numpy as np
 import torch
-from skimage.metrics import peak_signal_noise_ratio
 from tqdm import tqdm
 
-from generators import imaging
+from generators import imaging, metrics
 from generators.datasets import bsds
 from generators.denoise.cnn import SIGMA_MAX, CNNConfig, CNNDenoiser
 from generators.train.state import Run, add_run_arguments, start, weights
@@ -98,7 +97,7 @@ def train_loop(run: Run, net, ema, optimizer, photos, validation, generator, ste
     args = run.args
     rng = np.random.default_rng([args.seed, run.done])
     window: list[float] = []
-    metrics: dict = {}
+    reported: dict = {}
     for index in run:
         for group in optimizer.param_groups:
             group["lr"] = _learning_rate(index, args)
@@ -112,13 +111,13 @@ def train_loop(run: Run, net, ema, optimizer, photos, validation, generator, ste
             scores = _validate(ema, validation)
             run.log(eval_step=run.done, **{f"val_psnr_{s}": scores[s] for s in VAL_SIGMAS})
             run.save()
-            metrics = {f"val_psnr_sigma{s}": scores[s] for s in VAL_SIGMAS}
-            metrics.update(steps=run.done, train_cpu_minutes=round(run.progress["cpu_seconds"] / 60, 1),
+            reported = {f"val_psnr_sigma{s}": scores[s] for s in VAL_SIGMAS}
+            reported.update(steps=run.done, train_cpu_minutes=round(run.progress["cpu_seconds"] / 60, 1),
                            train_wall_minutes=round(run.progress["wall_seconds"] / 60, 1), **(extra_metrics or {}))
-            save(metrics)
+            save(reported)
             run.bar.write(f"step {run.done}: validation PSNR "
                           + ", ".join(f"σ={s} {scores[s]:.2f}" for s in VAL_SIGMAS))
-    return metrics
+    return reported
 
 
 def _learning_rate(step: int, args) -> float:
@@ -183,7 +182,7 @@ def _validate(net, validation) -> dict[int, float]:
     psnr: dict[int, list[float]] = {}
     for sigma, clean, noisy in validation:
         restored = np.clip(net.restore(noisy, sigma / 255), 0, 1)
-        psnr.setdefault(sigma, []).append(peak_signal_noise_ratio(clean, restored, data_range=1.0))
+        psnr.setdefault(sigma, []).append(metrics.psnr(clean, restored))
     return {sigma: round(float(np.mean(values)), 3) for sigma, values in psnr.items()}
 
 

@@ -14,11 +14,10 @@ import math
 
 import numpy as np
 import torch
-from skimage.metrics import peak_signal_noise_ratio
 from torch.nn import functional as F
 from tqdm import tqdm
 
-from generators import checkpoint
+from generators import checkpoint, metrics
 from generators.datasets import mnist
 from generators.denoise.autoencoder import DAEConfig, DenoisingAutoencoders, noisy_digits
 
@@ -95,4 +94,4 @@ def _psnr(model, test_x: np.ndarray, trained: float | None, level: float) -> flo
     of the noisy digits themselves)."""
     noisy = noisy_digits(test_x, sigma=level, seed=1)
     restored = noisy if model is None else model.denoise(noisy, trained)
-    return round(float(peak_signal_noise_ratio(test_x, restored, data_range=1.0)), 2)
+    return round(metrics.psnr(test_x, restored), 2)

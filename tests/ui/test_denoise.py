@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from ui.denoise import chosen, corrupt, drawn_mask
+from ui.denoise_inputs import chosen, corrupt, drawn_mask
 
 
 def test_a_drawn_stroke_becomes_a_mask_at_the_working_size():
@@ -43,3 +43,71 @@ def test_the_autoencoder_view_shows_every_network_and_refuses_bad_noise():
         autoencode(5000, 0.5, 0)
     table = held_out_table()
     assert list(table["network"])[:2] == ["noisy input", "trained at σ = 0.1"]
+
+
+def test_an_example_run_again_with_the_same_settings_comes_from_the_cache(monkeypatch):
+    from generators import api
+    from ui import denoise
+    from ui.common import ExampleCache, examples
+
+    monkeypatch.setattr(denoise, "EXAMPLES", ExampleCache("denoise"))
+    calls = []
+    compare = api.compare_denoisers
+    monkeypatch.setattr(api, "compare_denoisers", lambda *args, **kwargs: calls.append(1) or compare(*args, **kwargs))
+    camera = next(path for path in examples("denoise") if path.endswith("camera.png"))
+    settings = (True, "Gaussian noise", 25, 0.1, 0.5, 3, ["Gaussian filter", "Median filter"])
+
+    first = list(denoise.restore(camera, *settings))
+    again = list(denoise.restore(camera, *settings))
+    assert len(calls) == 1 and len(first) == 2 and len(again) == 1
+    assert again[0][4] == first[-1][4] and again[0][2].equals(first[-1][2])
+    list(denoise.restore(camera, *settings[:5], 4, settings[6]))       # another seed: computed afresh
+    assert len(calls) == 2
+
+
+def test_an_upload_is_never_cached(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from ui import denoise
+    from ui.common import ExampleCache
+
+    upload = tmp_path / "mine.png"
+    Image.fromarray(np.full((64, 64), 128, np.uint8)).save(upload)
+    cache = ExampleCache("denoise")
+    monkeypatch.setattr(denoise, "EXAMPLES", cache)
+    list(denoise.restore(str(upload), True, "Gaussian noise", 25, 0.1, 0.5, 3, ["Gaussian filter"]))
+    assert cache.key(str(upload), 1) is None and len(cache) == 0
+
+
+def _camera() -> str:
+    from ui.common import examples
+
+    return next(path for path in examples("denoise") if path.endswith("camera.png"))
+
+
+def test_stop_ends_the_run_between_methods_and_the_stopped_run_is_not_cached(monkeypatch):
+    from types import SimpleNamespace
+
+    from ui import common, denoise
+
+    cache = common.ExampleCache("denoise")
+    monkeypatch.setattr(denoise, "EXAMPLES", cache)
+    run = denoise.restore(_camera(), True, "Gaussian noise", 25, 0.1, 0.5, 3,
+                          ["Gaussian filter", "Median filter", "Total variation (Chambolle)"],
+                          request=SimpleNamespace(session_hash="mine"))
+    first = next(run)
+    common.stop_runs("mine", ["denoise"])                  # the Stop button, while the first result shows
+    *_, last = [first, *run]
+    assert list(last[2]["method"]) == ["(corrupted input)", "Gaussian filter"]
+    assert "**Stopped** at method 1 of 3" in last[4] and len(cache) == 0
+
+
+def test_epll_at_its_time_cap_keeps_its_last_step_says_so_and_is_not_cached(monkeypatch):
+    from ui import common, denoise
+
+    cache = common.ExampleCache("denoise")
+    monkeypatch.setattr(denoise, "EXAMPLES", cache)
+    monkeypatch.setattr(denoise, "EPLL_TIME_LIMIT", 0.0)
+    *_, last = denoise.restore(_camera(), True, "Gaussian noise", 25, 0.1, 0.5, 3, ["EPLL (GMM patch prior)"])
+    assert list(last[2]["method"])[1] == "EPLL (GMM patch prior) (stopped at EPLL step 0)"
+    assert "time cap at EPLL step 0" in last[4] and len(cache) == 0

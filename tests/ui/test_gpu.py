@@ -38,8 +38,8 @@ def test_a_duration_must_be_positive():
 
 
 def test_the_heavy_handlers_are_marked_for_the_gpu():
-    from ui import autoencoder, denoise, sample, stylize, texture
+    from ui import autoencoder, denoise, learned_filters, sample, stylize, texture
 
-    for handler in (denoise.restore, denoise.learned, texture.grow, stylize.run, sample.draw_samples,
-                    sample.repair_digit, autoencoder.autoencode):
+    for handler in (denoise.corrupt_and_restore, learned_filters.learned, texture.grow, stylize.run,
+                    sample.draw_samples, sample.repair_digit, autoencoder.autoencode):
         assert getattr(handler, "__gpu_seconds__", None), handler.__name__

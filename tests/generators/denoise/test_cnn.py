@@ -4,8 +4,8 @@ import skimage.data
 import torch
 from skimage.metrics import peak_signal_noise_ratio
 
-from generators import imaging, registry
-from generators.denoise import denoise, gaussian_noise
+from generators import api, imaging, registry
+from generators.denoise import gaussian_noise
 from generators.denoise.cnn import (OPPONENT, CNNConfig, CNNDenoiser, ColourDenoiser, _dihedral_mean, from_planes,
                                     to_planes)
 
@@ -81,8 +81,8 @@ def test_tiny_images_are_padded_not_refused(tiny):
 @pytest.mark.parametrize("sigma255", [15, 50])
 def test_shipped_network_beats_the_classical_filters(photo, sigma255):
     noisy = gaussian_noise(photo, sigma=sigma255 / 255, seed=0)
-    cnn = denoise(noisy, method="cnn", sigma=sigma255 / 255)
-    tv = denoise(noisy, method="tv", sigma=sigma255 / 255)
+    cnn = api.denoise(noisy, method="cnn", sigma=sigma255 / 255)
+    tv = api.denoise(noisy, method="tv", sigma=sigma255 / 255)
     psnr = [peak_signal_noise_ratio(photo, x, data_range=1.0) for x in (noisy, tv, cnn)]
     assert cnn.shape == photo.shape and cnn.dtype == np.float32 and 0 <= cnn.min() and cnn.max() <= 1
     assert psnr[2] > psnr[0] + 5 and psnr[2] > psnr[1] + 0.5
@@ -100,9 +100,9 @@ def test_bfloat16_costs_next_to_nothing_in_quality(photo):
 def test_shipped_network_denoises_colour_and_leaves_clean_images_alone():
     photo = imaging.as_float(skimage.data.astronaut())[::4, ::4].copy()
     noisy = gaussian_noise(photo, sigma=25 / 255, seed=1)
-    restored = denoise(noisy, method="cnn", sigma=25 / 255)
+    restored = api.denoise(noisy, method="cnn", sigma=25 / 255)
     assert peak_signal_noise_ratio(photo, restored, data_range=1.0) > peak_signal_noise_ratio(photo, noisy, data_range=1.0) + 6
-    untouched = denoise(photo, method="cnn", sigma=0.0)
+    untouched = api.denoise(photo, method="cnn", sigma=0.0)
     assert peak_signal_noise_ratio(photo, untouched, data_range=1.0) > 38
 
 
@@ -111,7 +111,7 @@ def test_the_shipped_colour_network_beats_the_gray_network_run_on_each_plane():
     noisy = gaussian_noise(photo, sigma=25 / 255, seed=2)
     per_plane = registry.load("bsds-cnn-denoiser").restore(noisy, 25 / 255)
     guided = registry.load("bsds-cnn-colour").restore(noisy, 25 / 255)
-    np.testing.assert_array_equal(denoise(noisy, method="cnn", sigma=25 / 255), np.clip(guided, 0, 1))
+    np.testing.assert_array_equal(api.denoise(noisy, method="cnn", sigma=25 / 255), np.clip(guided, 0, 1))
     psnr = [peak_signal_noise_ratio(photo, np.clip(x, 0, 1), data_range=1.0) for x in (per_plane, guided)]
     assert psnr[1] > psnr[0] + 0.05
     # The luminance network, tuned on colour photographs, is the better one on the luminance plane.
@@ -126,11 +126,21 @@ def test_the_shipped_checkpoint_records_how_it_was_made():
     assert card["curves"]["train_mse"]
 
 
-def test_prepare_loads_the_model_a_method_needs_and_nothing_for_the_others(monkeypatch):
-    from generators.denoise import prepare
-
+def test_the_api_loads_the_network_for_the_image_and_only_for_the_methods_that_need_one(monkeypatch):
     asked = []
-    monkeypatch.setattr(registry, "load", asked.append)
-    for method in ("gaussian", "cnn", "nlm", "epll"):
-        prepare(method)
-    assert asked == ["bsds-cnn-denoiser", "bsds-cnn-colour", "bsds-epll-gmm"]
+    monkeypatch.setattr(registry, "load", lambda name: asked.append(name) or name)
+    gray, colour = np.zeros((16, 16), np.float32), np.zeros((16, 16, 3), np.float32)
+    assert [api.denoise_model(method, colour=False) for method in ("gaussian", "cnn", "epll")] == [
+        None, "bsds-cnn-denoiser", "bsds-epll-gmm"]
+    assert api.denoise_model("cnn", colour=True) == "bsds-cnn-colour"
+    asked.clear()
+    list(api.compare_denoisers(gray, gray, methods=["gaussian", "median"], sigma=0.1))
+    list(api.compare_denoisers(colour, colour, methods=["gaussian"], sigma=0.1))
+    assert asked == []
+
+
+def test_the_family_refuses_a_learned_method_without_its_model(photo):
+    from generators.denoise import denoise
+
+    with pytest.raises(ValueError, match="method 'cnn' needs its model: pass model="):
+        denoise(photo, method="cnn", sigma=0.1)

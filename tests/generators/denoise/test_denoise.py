@@ -4,8 +4,8 @@ import skimage.data
 from skimage.data import binary_blobs
 from skimage.metrics import peak_signal_noise_ratio
 
-from generators import imaging
-from generators.denoise import (BINARY, INPAINTERS, METHODS, denoise, gaussian_noise, missing_pixels,
+from generators import api, imaging, metrics
+from generators.denoise import (BINARY, INPAINTERS, METHODS, compare, denoise, gaussian_noise, missing_pixels,
                                 salt_and_pepper)
 from generators.denoise.classical import local_polynomial_kernel
 from generators.denoise.learned import least_squares_filter, logistic_classifier
@@ -32,7 +32,7 @@ def binary():
 def test_every_method_raises_psnr_on_a_noisy_photo(photo, method):
     noisy = gaussian_noise(photo, sigma=SIGMA, seed=1)
     assert noisy.min() < 0 or noisy.max() > 1, "the test feeds unclipped noise"
-    restored = denoise(noisy, method=method, sigma=SIGMA)
+    restored = api.denoise(noisy, method=method, sigma=SIGMA)
     assert restored.shape == photo.shape and restored.dtype == np.float32
     assert 0.0 <= restored.min() and restored.max() <= 1.0
     assert psnr(photo, restored) > psnr(photo, noisy) + 1.0
@@ -88,8 +88,8 @@ def test_drawn_mask_removes_exactly_those_pixels(photo):
 @pytest.mark.parametrize("kwargs, message", [
     ({"method": "bm3d", "sigma": 0.1}, "unknown method 'bm3d'; choose one of: gaussian, median"),
     ({"method": "tv", "sigma": float("nan")}, "sigma must be a finite number"),
-    ({"method": "tv", "sigma": -0.1}, "sigma must be a finite number between 0 and 1"),
-    ({"method": "tv", "sigma": 25}, "divide 0-255 values by 255"),
+    ({"method": "tv", "sigma": -0.1}, "sigma must be a number between 0 and 1, got -0.1"),
+    ({"method": "tv", "sigma": 25}, r"sigma is on the \[0, 1\] scale: divide 0-255 values by 255"),
     ({"method": "tv", "sigma": 0.1, "strength": 2}, "has no option strength; its options are: weight"),
     ({"method": "tv", "sigma": 0.1, "known": np.ones((64, 64), bool)}, "cannot fill missing pixels"),
     ({"method": "biharmonic", "sigma": 0.0}, "pass known="),
@@ -134,3 +134,36 @@ def test_learned_filters_are_exposed_and_sensible():
     assert weights[3, 3] == weights.max()
     coef, _ = logistic_classifier(0.3, 5)
     assert coef.shape == (5, 5) and np.all(coef[1:4, 1:4] > 0), "brighter neighbours vote for a white pixel"
+
+
+def test_compare_yields_a_scored_row_per_method_in_order(photo):
+    noisy = gaussian_noise(photo, sigma=SIGMA, seed=1)
+    rows = list(compare(photo, noisy, methods={"tv": ("tv", {}), "wide gaussian": ("gaussian", {"width": 3.0})},
+                        sigma=SIGMA))
+    assert [(row.label, row.method) for row in rows] == [("tv", "tv"), ("wide gaussian", "gaussian")]
+    for row in rows:
+        assert row.psnr == metrics.psnr(photo, row.restored) > metrics.psnr(photo, noisy)
+        assert row.ssim == metrics.ssim(photo, row.restored) and row.seconds >= 0 and row.stopped_at == ""
+    np.testing.assert_array_equal(rows[1].restored, denoise(noisy, method="gaussian", sigma=SIGMA, width=3.0))
+
+
+def test_compare_stops_before_the_next_method(photo):
+    done = []
+    for row in compare(photo, photo, methods=["gaussian", "median", "tv"], sigma=SIGMA,
+                       should_stop=lambda: len(done) >= 1):   # Stop pressed once the first result is in
+        done.append(row.method)
+    assert done == ["gaussian"]
+
+
+def test_psnr_and_ssim_match_scikit_image_in_gray_and_colour(photo):
+    from skimage.metrics import structural_similarity
+
+    noisy = gaussian_noise(photo, sigma=SIGMA, seed=2)
+    assert metrics.psnr(photo, noisy) == pytest.approx(psnr(photo, noisy))
+    colour = np.stack([photo, photo.T, photo[::-1]], axis=2)
+    blurred = denoise(colour, method="gaussian", sigma=SIGMA)
+    assert metrics.ssim(colour, blurred) == pytest.approx(
+        structural_similarity(colour, blurred, data_range=1.0, channel_axis=-1))
+    assert metrics.psnr(photo, photo) == np.inf and metrics.ssim(photo, photo) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="same size"):
+        metrics.psnr(photo, colour)

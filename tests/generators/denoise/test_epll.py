@@ -3,7 +3,7 @@ import pytest
 import skimage.data
 from skimage.metrics import peak_signal_noise_ratio
 
-from generators import imaging
+from generators import api, imaging
 from generators.denoise import denoise, missing_pixels
 from generators.denoise.epll import PatchGMM, remove_dc, steps
 
@@ -45,14 +45,14 @@ def test_steps_stream_one_estimate_per_beta_and_honour_the_time_limit(tiny_prior
 
 def test_shipped_prior_inpaints_and_keeps_known_pixels(photo):
     holed, known = missing_pixels(photo, fraction=0.5, seed=0)
-    restored = denoise(holed, method="epll", sigma=0.0, known=known)
+    restored = api.denoise(holed, method="epll", sigma=0.0, known=known)
     np.testing.assert_allclose(restored[known], photo[known], atol=2e-3)
     assert peak_signal_noise_ratio(photo, restored, data_range=1) > 25
 
 
 def test_tiny_images_are_refused(tiny_prior):
     with pytest.raises(ValueError, match="at least 8x8"):
-        denoise(np.zeros((5, 40), np.float32), method="epll", sigma=0.1, prior=tiny_prior[0])
+        denoise(np.zeros((5, 40), np.float32), method="epll", sigma=0.1, model=tiny_prior[0])
 
 
 def test_a_malformed_mixture_is_refused():
@@ -83,7 +83,7 @@ def test_colour_channels_stop_at_the_same_step(tiny_prior, photo):
         calls.append(1)
         return len(reports) >= 1            # Stop is pressed once step 1 of every channel is done
 
-    restored = denoise(colour, method="epll", sigma=0.1, prior=prior, should_stop=stop_after_first_step,
+    restored = denoise(colour, method="epll", sigma=0.1, model=prior, should_stop=stop_after_first_step,
                        progress=lambda fraction, text: reports.append(text))
     assert reports == ["EPLL step 1 of 5"]
     one_step = [next(steps(prior, colour[..., c], sigma=0.1)) for c in range(3)]
