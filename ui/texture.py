@@ -242,9 +242,9 @@ def build() -> None:
                 network = gr.Markdown()
         with gr.Column(scale=2):
             with gr.Row():
-                output = output_image("Output", height=340)
+                output = output_image("Output", height=340, elem_id="texture-output")
                 source = output_image("Source map", height=340)
-            status = gr.Markdown(label="Status")
+            status = gr.Markdown(label="Status", elem_id="texture-status")
             with gr.Row():
                 key = output_image("Source-map key", height=280)
                 gr.Markdown("**Key**: the colour of each exemplar position (red: column, green: row). A pixel of "
