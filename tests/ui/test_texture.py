@@ -58,3 +58,4 @@ def test_an_example_clicked_again_with_the_same_settings_comes_from_the_cache(mo
     assert again[0][2].startswith(first[-1][2]) and texture.CACHED_NOTE in again[0][2]
     other_seed = list(texture.example_result(brick, QUILTING, 32, 6, 11, 8, 2, None, 0.3, 10))
     assert calls == [5, 6] and not np.array_equal(other_seed[-1][0], first[-1][0])
+    assert texture.example_result.__gpu_seconds__ == texture.grow.__gpu_seconds__   # both on ZeroGPU's GPU
