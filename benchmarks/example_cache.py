@@ -1,13 +1,15 @@
 """Lazily cached examples: seconds from a click on an example to its result, first and second time, on the
-Stylize tab (its content examples) and the Denoise tab (an example, restored with the default settings).
+Stylize tab (its content examples), the Denoise tab (an example, restored with the default settings) and the
+Texture tab (an exemplar, synthesised with the default settings, seed 0).
 
     python benchmarks/example_cache.py [--url http://127.0.0.1:7860/]
 
 Starts `app.py` on a free loopback port (or uses --url: an app just started, whose .gradio/cached_examples is
 empty, for a true first click), opens the page in headless Chromium (/usr/bin/chromium), and clicks each
 example, then each again. The first click computes (Stylize: the fast network's first style; Denoise: the
-default methods, with the table filled in as each finishes); the second is read from the cache (Stylize:
-Gradio's lazy example cache; Denoise: ui.common.ExampleCache, keyed by the example and every setting).
+default methods, with the table filled in as each finishes; Texture: image quilting); the second is read from
+the cache (Stylize: Gradio's lazy example cache; Denoise and Texture: the tab's cache of deterministic
+results, keyed by the example and every setting).
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ STYLIZE_DONE = ("([previous]) => { const img = document.querySelector('#stylize-
 DENOISE_DONE = ("([previous, methods]) => { const img = document.querySelector('#denoise-corrupted img');"
                 " const results = document.querySelectorAll('#denoise-gallery .thumbnail-item img').length;"
                 " return img && img.complete && img.src !== previous && results === methods; }")
+TEXTURE_EXAMPLES = ("brick", "pattern-pebbles")
+# Done: the output changed from the previous example's and the status says the synthesis is done.
+TEXTURE_DONE = ("([previous]) => { const img = document.querySelector('#texture-output img');"
+                " const status = document.querySelector('#texture-status');"
+                " return img && img.complete && img.src !== previous && status.innerText.includes('done'); }")
 
 
 def _click(page, name: str, previous: str | None, shown: str, done: str, *extra) -> tuple[float, str]:
@@ -76,6 +83,10 @@ def main() -> None:
         times.update({f"Denoise: {name}": seconds for name, seconds in
                       _twice(page, DENOISE_EXAMPLES, "#denoise-corrupted", DENOISE_DONE,
                              len(DEFAULT_METHODS)).items()})
+        page.get_by_role("tab", name="Texture").click()
+        page.locator("#texture-status").wait_for(state="attached", timeout=30_000)
+        times.update({f"Texture: {name}": seconds for name, seconds in
+                      _twice(page, TEXTURE_EXAMPLES, "#texture-output", TEXTURE_DONE).items()})
         browser.close()
     print("| example | first click (s) | second click (s) |\n|---|---|---|")
     for name, (first, second) in times.items():

@@ -27,7 +27,7 @@ from skimage import data
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generators import api, imaging, registry, style, texture  # noqa: E402
+from generators import api, imaging, registry  # noqa: E402
 from generators.sample import latent, masks  # noqa: E402
 
 STRICT_DB, LOOSE_DB = 40.0, 30.0
@@ -70,10 +70,10 @@ def cases(quick: bool = False) -> list[Case]:
         Case("denoise: EPLL (gray)", lambda: api.denoise(x["noisy_gray"], method="epll", sigma=sigma), STRICT_DB),
         Case("denoise: CNN (gray)", lambda: api.denoise(x["noisy_gray"], method="cnn", sigma=sigma), LOOSE_DB),
         Case("denoise: CNN (colour)", lambda: api.denoise(x["noisy_colour"], method="cnn", sigma=sigma), LOOSE_DB),
-        Case("texture: neural (random filters)", lambda: texture.synthesize(
+        Case("texture: neural (random filters)", lambda: api.synthesize(
             x["gray"], method="neural", size=(48, 48), seed=0, steps=steps, network="random"), LOOSE_DB),
-        Case("stylize: fast (starry-night)", lambda: style.stylize(x["colour"], "starry-night", method="fast"), STRICT_DB),
-        Case("stylize: Gatys (random filters)", lambda: style.stylize(
+        Case("stylize: fast (starry-night)", lambda: api.stylize(x["colour"], "starry-night", method="fast"), STRICT_DB),
+        Case("stylize: Gatys (random filters)", lambda: api.stylize(
             x["colour"], x["style"], method="gatys", steps=steps, size=64, network="random"), LOOSE_DB),
         Case("sample: GMM", lambda: registry.load("mnist-gmm").sample(8, seed=0), STRICT_DB),
         Case("sample: VAE", lambda: registry.load("mnist-vae").sample(8, seed=0), STRICT_DB),

@@ -25,10 +25,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generators import imaging, registry  # noqa: E402
+from generators import api, imaging  # noqa: E402
+from generators import features as feats  # noqa: E402
 from generators.datasets import bsds  # noqa: E402
-from generators.style import fast_styles  # noqa: E402
-from generators.style import features as feats  # noqa: E402
 from generators.style.artefacts import artefact_index  # noqa: E402
 from generators.style.paintings import PAINTINGS, painting  # noqa: E402
 
@@ -71,8 +70,8 @@ def table(photos: list[np.ndarray]) -> str:
     rows.append(f"| the {len(photos)} held-out photographs themselves | {np.mean(scores):.1f} | {max(scores):.1f} | | |")
     scores = [artefact_index(painting(name, max_side=STYLE_SIZE)) for name in PAINTINGS]
     rows.append(f"| the {len(PAINTINGS)} paintings ({STYLE_SIZE} px) | {np.mean(scores):.1f} | {max(scores):.1f} | | |")
-    for name in fast_styles():
-        model = registry.load(f"style-{name}")
+    for name in api.fast_styles():
+        model = api.fast_style(name)
         outputs = [model.apply(photo) for photo in photos]
         scores = [artefact_index(out) for out in outputs]
         style = painting(model.meta["style"], max_side=STYLE_SIZE)

@@ -20,8 +20,7 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generators import imaging  # noqa: E402
-from generators.style import fast_styles, stylize  # noqa: E402
+from generators import api, imaging  # noqa: E402
 from generators.style.paintings import painting  # noqa: E402
 
 CONTENT = ("astronaut", "chelsea", "coffee", "rocket")
@@ -40,12 +39,12 @@ def _cell(image: np.ndarray | None, side: int, caption: str) -> Image.Image:
 
 
 def sheet(cell: int, size: int) -> Image.Image:
-    styles = fast_styles()
+    styles = api.fast_styles()
     rows = [[_cell(None, cell, "style ->")] +
             [_cell(painting(name), cell, name) for name in styles]]
     for photo in CONTENT:
         content, _ = imaging.load_image(ROOT / "assets" / "stylize" / f"{photo}.png", mode="rgb", max_side=size)
-        rows.append([_cell(content, cell, photo)] + [_cell(stylize(content, name), cell, "") for name in styles])
+        rows.append([_cell(content, cell, photo)] + [_cell(api.stylize(content, name), cell, "") for name in styles])
     width, height = rows[0][0].size
     out = Image.new("RGB", (width * len(rows[0]), height * len(rows)), "white")
     for r, row in enumerate(rows):

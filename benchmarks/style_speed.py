@@ -15,14 +15,12 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 from skimage import data
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generators import imaging, registry  # noqa: E402
-from generators.style import fast_styles, gatys, stylize  # noqa: E402
+from generators import api, imaging  # noqa: E402
 from generators.style.fast import JOHNSON, StyleNet  # noqa: E402
 from generators.style.paintings import painting  # noqa: E402
 
@@ -48,8 +46,8 @@ def fast_table(repeats: int) -> str:
     run_johnson()
     rows = ["| network | parameters | 512x512 median s | vs Johnson |", "|---|---:|---:|---:|"]
     reference = []
-    for name in fast_styles():
-        model = registry.load(f"style-{name}")
+    for name in api.fast_styles():
+        model = api.fast_style(name)
         model.apply(content)
         slim, ref = [], []
         for _ in range(repeats):
@@ -70,7 +68,7 @@ def gatys_table(repeats: int) -> str:
     first, first_steps, rates, network = [], [], [], ""
     for seed in range(repeats):
         start = time.perf_counter()
-        previews = gatys(content, style, steps=20, size=256, seed=seed)
+        previews = api.gatys(content, style, steps=20, size=256, seed=seed)
         preview = next(previews)
         first.append(time.perf_counter() - start)
         first_steps.append(preview.step)
@@ -91,8 +89,8 @@ def training_table() -> str:
     """The shipped networks' cards: training length and the held-out figures their trainer measured."""
     rows = ["| network | steps | train CPU-min | style loss: photo -> stylized (held-out) | content loss (held-out) |",
             "|---|---:|---:|---:|---:|"]
-    for name in fast_styles():
-        metrics = registry.card(f"style-{name}").get("metrics", {})
+    for name in api.fast_styles():
+        metrics = api.fast_style_card(name).get("metrics", {})
         rows.append(f"| `style-{name}` | {metrics.get('steps', '?')} | {metrics.get('train_cpu_minutes', '?')} | "
                     f"{metrics.get('held_out_style_loss_content', '?')} -> "
                     f"{metrics.get('held_out_style_loss_stylized', '?')} | {metrics.get('held_out_content_loss', '?')} |")
@@ -104,7 +102,7 @@ def classical_table(repeats: int) -> str:
     style = imaging.resize(imaging.as_float(data.coffee()), (400, 600))
     rows = ["| classical at 512x512 | median s |", "|---|---:|"]
     for method in ("reinhard", "histogram"):
-        rows.append(f"| {method} | {_median_seconds(lambda: stylize(content, style, method=method), repeats):.3f} |")
+        rows.append(f"| {method} | {_median_seconds(lambda: api.stylize(content, style, method=method), repeats):.3f} |")
     return "\n".join(rows)
 
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
-from generators import imaging, texture  # noqa: E402
+from generators import api, imaging  # noqa: E402
 
 EXEMPLAR = ROOT / "assets" / "texture" / "pattern-pebbles.png"
 
@@ -33,11 +33,11 @@ def tasks():
     pebbles, _ = imaging.load_image(EXEMPLAR)
     small, large = imaging.resize(pebbles, (64, 64)), imaging.resize(pebbles, (128, 128))
     return [
-        ("quilting 64² → 256²", 0.2, lambda: texture.synthesize(small, method="quilting", size=(256, 256), seed=0)),
+        ("quilting 64² → 256²", 0.2, lambda: api.synthesize(small, method="quilting", size=(256, 256), seed=0)),
         ("Efros–Leung 64² → 128²", 2.0,
-         lambda: texture.synthesize(small, method="efros_leung", size=(128, 128), seed=0)),
+         lambda: api.synthesize(small, method="efros_leung", size=(128, 128), seed=0)),
         ("neural 128², first preview", 5.0,
-         lambda: next(texture.synthesize_steps(large, method="neural", size=(128, 128), seed=0))),
+         lambda: next(api.synthesize_steps(large, method="neural", size=(128, 128), seed=0))),
     ]
 
 

@@ -79,6 +79,55 @@ def digit_autoencoder_card() -> dict:
 # --- style and texture ---------------------------------------------------------------------------------------
 
 
+def fast_style(name: str):
+    """The shipped feed-forward style network ``style-<name>`` (a generators.style.fast.FastStyle), loaded once;
+    ValueError listing the shipped names for any other ``name``."""
+    names = fast_styles()
+    if not isinstance(name, str) or name not in names:
+        shown = name if isinstance(name, str) else f"a {type(name).__name__}"
+        raise ValueError(f"method 'fast' needs a shipped style name, got {shown!r}; choose one of: "
+                         f"{', '.join(names)} (or use method 'gatys', 'reinhard' or 'histogram' with a style image)")
+    return registry.load(f"style-{name}")
+
+
+def fast_style_card(name: str) -> dict:
+    """The JSON card of the shipped style network ``style-<name>`` (config, command, metrics), without loading it."""
+    return registry.card(f"style-{name}")
+
+
+def stylize(content, style, *, method: str = "fast", **options):
+    """generators.style.stylize with what ``method`` needs: for "fast", ``style`` names a shipped style whose
+    network is loaded here; "gatys" optimises on the app's device."""
+    from generators import style as styles
+
+    if method == "fast":
+        return styles.stylize(content, method=method, model=fast_style(style), **options)
+    if method == "gatys":
+        options = {"device": device(), **options}
+    return styles.stylize(content, style, method=method, **options)
+
+
+def gatys(content, style, **options):
+    """generators.style.gatys on the app's device: an iterator of GatysStep previews."""
+    from generators import style as styles
+
+    return styles.gatys(content, style, device=device(), **options)
+
+
+def synthesize(exemplar, **options):
+    """generators.texture.synthesize; neural synthesis optimises on the app's device."""
+    from generators import texture
+
+    return texture.synthesize(exemplar, device=device(), **options)
+
+
+def synthesize_steps(exemplar, **options):
+    """generators.texture.synthesize_steps (an iterator of Step); neural synthesis optimises on the app's device."""
+    from generators import texture
+
+    return texture.synthesize_steps(exemplar, device=device(), **options)
+
+
 # --- sample (digits) -----------------------------------------------------------------------------------------
 
 

@@ -9,10 +9,10 @@ import gradio as gr
 import numpy as np
 import pandas as pd
 
-from generators import imaging, style
+from generators import api, imaging, style, vgg19
 from generators.style import paintings
 from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, display, examples, friendly_errors,
-                       nothing_uploaded, output_image, stop_button, stoppable, stopped_note, upload_image, whole_number)
+                       nothing_uploaded, output_image, stop_button, stoppable, stopped_note, upload_image)
 from ui.gpu import on_gpu
 
 MAX_SIDE = 1024
@@ -82,16 +82,6 @@ def _style_image(path) -> tuple[np.ndarray, list[str]]:
     return image, [f"Style: {notice}"] if notice else []
 
 
-def _strength(value) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"Style strength must be a number between 0 and 1, got {value!r}") from None
-    if not 0.0 <= number <= 1.0:
-        raise ValueError(f"Style strength must be between 0 and 1, got {value!r}")
-    return number
-
-
 def _method(label: str) -> str:
     if label not in METHODS:
         raise ValueError(f"unknown method {label!r}; choose one of: {', '.join(METHODS)}")
@@ -117,7 +107,7 @@ def run(content_path, method_label, fast_style, style_path=None, strength=1.0, p
         if method != "fast":
             reference, more = _style_image(style_path)
             notices += more
-        result = style.stylize(content, reference, method=method, strength=strength, preserve_colors=preserve_colors)
+        result = api.stylize(content, reference, method=method, strength=strength, preserve_colors=preserve_colors)
         yield display(result), _status(method_label, time.perf_counter() - started, notices), None
         return
     with stoppable(request, "stylize") as stop:
@@ -130,7 +120,7 @@ def _feature_network(use_vgg19: bool) -> tuple[str, list[str]]:
     needed; if that fails, the random filters, saying so), else the offline random filters."""
     if not use_vgg19:
         return "random", []
-    weights, note = style.fetch_vgg19()
+    weights, note = vgg19.fetch()
     if weights is None:
         return "random", [f"{note}; using the random-filter network instead."]
     return "vgg19", [note]
@@ -141,34 +131,31 @@ def _run_gatys(content, style_path, strength, preserve_colors, content_weight, s
     reference, more = _style_image(style_path)
     network, said = _feature_network(use_vgg19)
     notices = notices + more + said
-    steps = whole_number(steps, name="Steps", low=1, high=style.MAX_GATYS_STEPS)
-    size = whole_number(size, name="Size", low=32, high=MAX_SIDE)
-    seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
-    strength = _strength(strength)
-    if max(content.shape[:2]) > size:
-        notices = notices + [f"Optimised at {size} px on the longer side (the Size slider)."]
     rows: list[tuple[int, float, str]] = []
     # A preview after every step, so Stop is seen within one step; the browser gets one every SEND_EVERY s.
-    previews = style.gatys(content, reference, content_weight=content_weight, style_weight=style_weight,
-                           steps=steps, size=size, init=init, preserve_colors=preserve_colors, seed=seed,
-                           preview_every=1, network=network)
+    previews = api.gatys(content, reference, content_weight=content_weight, style_weight=style_weight,
+                         steps=steps, size=size, init=init, preserve_colors=preserve_colors, seed=seed,
+                         preview_every=1, network=network, strength=strength)
     started, sent = time.perf_counter(), -SEND_EVERY
     for preview in previews:
+        side = max(preview.image.shape[:2])
+        if not rows and side < max(content.shape[:2]):
+            notices = notices + [f"Optimised at {side} px on the longer side (the Size slider)."]
         rows += [(preview.step, preview.total, "total"), (preview.step, preview.style, "style"),
                  (preview.step, preview.content, "content")]
         elapsed = time.perf_counter() - started
-        ended = preview.step == steps or stop.is_set() or elapsed > TIME_CAP_S
+        done, total = preview.step, preview.steps
+        ended = done == total or stop.is_set() or elapsed > TIME_CAP_S
         if elapsed - sent < SEND_EVERY and not ended:
             continue
         sent = elapsed
-        shown = style.blend(imaging.resize(content, preview.image.shape[:2]), preview.image, strength)
-        state = f"done · {preview.network}" if preview.step == steps else f"step {preview.step} of {steps}"
+        state = f"done · {preview.network}" if done == total else f"step {done} of {total}"
         stopped = []
-        if stop.is_set() and preview.step < steps:
-            stopped = [stopped_note(f"step {preview.step} of {steps}")]
-        elif elapsed > TIME_CAP_S and preview.step < steps:
-            stopped = [f"Stopped at the {TIME_CAP_S} s time cap, at step {preview.step} of {steps}."]
-        yield (display(shown), _status("Optimisation (Gatys et al.)", elapsed, notices + stopped, state),
+        if stop.is_set() and done < total:
+            stopped = [stopped_note(f"step {done} of {total}")]
+        elif elapsed > TIME_CAP_S and done < total:
+            stopped = [f"Stopped at the {TIME_CAP_S} s time cap, at step {done} of {total}."]
+        yield (display(preview.image), _status("Optimisation (Gatys et al.)", elapsed, notices + stopped, state),
                _loss_table(rows))
         if ended:
             return
@@ -200,21 +187,21 @@ def _style_examples() -> list[str]:
 
 def _default_fast() -> str:
     """The Starry Night where it ships (the style most people know), else the first shipped style."""
-    names = style.fast_styles()
+    names = api.fast_styles()
     return "starry-night" if "starry-night" in names else names[0]
 
 
 def _fast_choices() -> list[tuple[str, str]]:
     """(label, style name) for the dropdown: 'The Starry Night (Vincent van Gogh, 1889)' -> 'starry-night'."""
-    return [(paintings.label(name) if name in paintings.PAINTINGS else name, name) for name in style.fast_styles()]
+    return [(paintings.label(name) if name in paintings.PAINTINGS else name, name) for name in api.fast_styles()]
 
 
 def _network_note() -> str:
-    weights = style.vgg_weights_path()
+    weights = vgg19.weights_path()
     if weights is not None:
         return f"VGG-19's ImageNet weights are on this machine (`{weights.parent}`)."
     return ("Unticked, the feature network is **random multi-scale filters** (works offline). Ticking VGG-19 "
-            f"downloads `{style.VGG19_FILE}` (~{style.VGG19_MB} MB) once from download.pytorch.org.")
+            f"downloads `{vgg19.FILE}` (~{vgg19.MB} MB) once from download.pytorch.org.")
 
 
 def build() -> None:
@@ -256,8 +243,8 @@ def build() -> None:
                 with gr.Row():
                     init = gr.Radio(list(style.INITS), value="content", label="Start from")
                     seed = gr.Number(0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
-                use_vgg19 = gr.Checkbox(style.vgg19_opted_in() or style.vgg_weights_path() is not None,
-                                        label=f"Use VGG-19 (ImageNet weights; downloads ~{style.VGG19_MB} MB once)")
+                use_vgg19 = gr.Checkbox(vgg19.opted_in() or vgg19.weights_path() is not None,
+                                        label=f"Use VGG-19 (ImageNet weights; downloads ~{vgg19.MB} MB once)")
                 gr.Markdown(_network_note())
         with gr.Column(scale=2):
             result.render()

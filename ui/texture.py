@@ -3,16 +3,20 @@ and see where every output pixel came from."""
 
 from __future__ import annotations
 
+import hashlib
 import random
+import threading
 import time
+from collections import OrderedDict
+from pathlib import Path
 
 import gradio as gr
 import numpy as np
 
-from generators import imaging, texture
+from generators import api, checks, imaging, texture
 from generators.texture import sourcemap
 from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, display, examples, friendly_errors, nothing_uploaded,
-                       output_image, stop_button, stoppable, stopped_note, upload_image, whole_number)
+                       output_image, stop_button, stoppable, stopped_note, upload_image)
 from ui.gpu import on_gpu
 
 # Label shown in the UI -> (method, largest exemplar side, largest output side). Efros-Leung compares every
@@ -31,6 +35,10 @@ TIME_CAP = 90.0
 PREVIEW_EVERY = 0.25
 # Small images are blown up (nearest neighbour, pixels stay crisp) to at least this side for display.
 SHOW_SIDE = 256
+# Finished example results kept, the least recently shown dropped first (each at most ~1.6 MB: a 512 px output and
+# its source map). The same example, settings and seed give the same texture.
+EXAMPLE_CACHE_SIZE = 32
+CACHED_NOTE = "Shown from the example cache: the first click with these settings computed it."
 
 EXPLANATION = r"""
 **Efros & Leung (1999), non-parametric sampling.** Texture as a Markov random field: a pixel depends only on its
@@ -71,43 +79,83 @@ of one colour gradient are pieces copied whole; a noisy map means pixels came fr
 def grow(exemplar_file, method: str, side, seed, window, block, overlap, target_file=None, alpha=0.3, steps=200,
          request: gr.Request = None):
     """Stream (output, source map, status) while the texture grows, until done, stopped or TIME_CAP."""
+    yield from _frames(exemplar_file, method, side, seed, window, block, overlap, target_file, alpha, steps, request)
+
+
+_example_results: OrderedDict[tuple, tuple] = OrderedDict()
+_example_lock = threading.Lock()
+
+
+@on_gpu(120)
+@friendly_errors
+def example_result(exemplar_file, method: str, side, seed, window, block, overlap, target_file=None, alpha=0.3,
+                   steps=200, request: gr.Request = None):
+    """grow() for a click on an example. Synthesis is seeded, so an example with the same settings gives the
+    same texture: a finished run is kept (the last EXAMPLE_CACHE_SIZE), and the next such click shows it at once."""
+    key = (_digest(exemplar_file), method, side, seed, window, block, overlap, _digest(target_file), alpha, steps)
+    with _example_lock:
+        cached = _example_results.get(key)
+        if cached is not None:
+            _example_results.move_to_end(key)
+    if cached is not None:
+        output, source, status = cached
+        yield output, source, f"{status}  \n{CACHED_NOTE}"
+        return
+    final = yield from _frames(exemplar_file, method, side, seed, window, block, overlap, target_file, alpha,
+                               steps, request)
+    if final is not None:
+        with _example_lock:
+            _example_results[key] = final
+            while len(_example_results) > EXAMPLE_CACHE_SIZE:
+                _example_results.popitem(last=False)
+
+
+def _digest(path) -> str | None:
+    """sha256 of a file's bytes (an example reaches the handler under a cache path, not its asset path)."""
+    return None if path is None else hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _frames(exemplar_file, method, side, seed, window, block, overlap, target_file, alpha, steps, request):
+    """grow()'s frames; returns the last one if the synthesis finished (not stopped, not cut at TIME_CAP)."""
     start = time.perf_counter()
     name, max_exemplar, max_side = _method(method)
     if exemplar_file is None:
         raise nothing_uploaded("exemplar")
     exemplar, notice = imaging.load_image(exemplar_file, max_side=max_exemplar,
                                           min_side=imaging.MIN_UPLOAD_SIDE, name="the exemplar")
-    side = whole_number(side, name="Output size", low=8, high=max_side)
-    seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
+    # The tab's own cap per method (the generator allows up to texture.MAX_SIDE): pixel by pixel is slow.
+    side = checks.whole(side, name="Output size", low=8, high=max_side)
     size, params, notes = (side, side), {}, [notice] if notice else []
     if name == "efros_leung":
-        params = {"window": whole_number(window, name="Window", low=3, high=99)}
+        params = {"window": window}
     elif name == "quilting":
-        params = {"block": whole_number(block, name="Block", low=4, high=256),
-                  "overlap": whole_number(overlap, name="Overlap", low=1, high=128), "alpha": alpha}
+        params = {"block": block, "overlap": overlap, "alpha": alpha}
         if target_file is not None:
             params["target"], _ = imaging.load_image(target_file, max_side=max_side,
                                                      min_side=imaging.MIN_UPLOAD_SIDE, name="the target")
             size = params["target"].shape[:2]
             notes.append(f"Texture transfer onto the {size[1]}x{size[0]} target (α = {alpha}).")
     else:
-        params = {"steps": whole_number(steps, name="Steps", low=1, high=texture.MAX_STEPS)}
-    last_sent, step = 0.0, None
+        params = {"steps": steps}
+    last_sent, step, frame = 0.0, None, None
     with stoppable(request, "texture") as stop:
-        for step in texture.synthesize_steps(exemplar, method=name, size=size, seed=seed, should_stop=stop.is_set,
-                                             **params):
+        for step in api.synthesize_steps(exemplar, method=name, size=size, seed=seed, should_stop=stop.is_set,
+                                         **params):
             elapsed = time.perf_counter() - start
-            if elapsed > TIME_CAP:
+            if elapsed > TIME_CAP and step.progress < 1.0:
                 notes.append(f"Stopped at the {TIME_CAP:.0f} s time cap: try a smaller output.")
                 break
             if step.progress < 1.0 and elapsed - last_sent < PREVIEW_EVERY and not stop.is_set():
                 continue
             last_sent = elapsed
-            yield _frame(step, exemplar, method, elapsed, notes)
+            frame = _frame(step, exemplar, method, elapsed, notes)
+            yield frame
         if step is not None and step.progress < 1.0:
             if stop.is_set():
                 notes.append(stopped_note(_reached(step, params)))
             yield _frame(step, exemplar, method, time.perf_counter() - start, notes, _reached(step, params))
+            return None
+    return frame
 
 
 @friendly_errors
@@ -174,7 +222,9 @@ def build() -> None:
             with gr.Row():
                 go = gr.Button("Synthesize", variant="primary")
                 stop = gr.Button("Stop", variant="stop")
-            gr.Examples(examples("texture"), inputs=exemplar, label="Examples: scikit-image photos, generated patterns")
+            # A click sets the exemplar and synthesises it with the settings as they are (example_result, below).
+            example_set = gr.Examples([[path] for path in examples("texture")], inputs=[exemplar],
+                                      label="Examples: scikit-image photos, generated patterns (a click runs them)")
             method = gr.Radio(list(METHODS), value=DEFAULT_METHOD, label="Method")
             side = gr.Slider(16, 512, value=128, step=8, precision=0, label="Output size (px, square)")
             with gr.Row():
@@ -192,9 +242,9 @@ def build() -> None:
                 network = gr.Markdown()
         with gr.Column(scale=2):
             with gr.Row():
-                output = output_image("Output", height=340)
+                output = output_image("Output", height=340, elem_id="texture-output")
                 source = output_image("Source map", height=340)
-            status = gr.Markdown(label="Status")
+            status = gr.Markdown(label="Status", elem_id="texture-status")
             with gr.Row():
                 key = output_image("Source-map key", height=280)
                 gr.Markdown("**Key**: the colour of each exemplar position (red: column, green: row). A pixel of "
@@ -208,6 +258,7 @@ def build() -> None:
     growing = dict(fn=grow, inputs=inputs, outputs=[output, source, status],
                    concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     go.click(**growing, api_name="texture", api_description=_API_DESCRIPTION)
+    example_set.load_input_event.then(**{**growing, "fn": example_result}, api_visibility="private")
     dice.click(random_seed, outputs=seed, api_visibility="private").then(**growing, api_visibility="private")
     stop_button(stop, "texture")
     method.change(show_parameters, inputs=method, outputs=[efros_leung, quilting, neural_group, network],

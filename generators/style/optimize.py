@@ -11,9 +11,9 @@ from typing import Iterator
 import numpy as np
 import torch
 
-from generators import imaging, registry
-from generators.style import classical
-from generators.style import features as feats
+from generators import features as feats
+from generators import imaging
+from generators.style import blend, classical
 
 
 # A preview is also sent whenever this long has passed since the last, so a slow machine still shows progress.
@@ -23,7 +23,8 @@ PREVIEW_SECONDS = 2.0
 @dataclass(frozen=True)
 class GatysStep:
     step: int
-    image: np.ndarray  # float32 (H, W, 3) in [0, 1], the current estimate
+    steps: int  # of the whole run
+    image: np.ndarray  # float32 (H, W, 3) in [0, 1], the current estimate blended with the content by strength
     total: float
     style: float
     content: float
@@ -33,9 +34,8 @@ class GatysStep:
 
 def _kernel(content: np.ndarray, style: np.ndarray, *, content_weight: float, style_weight: float, steps: int,
             init: str, preserve_colors: bool, preview_every: int, lr: float, seed: int,
-            network: str) -> Iterator[GatysStep]:
+            network: str, strength: float, device: str) -> Iterator[GatysStep]:
     started = time.perf_counter()
-    device = registry.device()
     net = feats.network(network).to(device)
     target_content, target_style = content, style
     if preserve_colors:
@@ -68,5 +68,5 @@ def _kernel(content: np.ndarray, style: np.ndarray, *, content_weight: float, st
             current = imaging.from_tensor(image).astype(np.float32)
             if preserve_colors:
                 current = classical.keep_colours(content, current)
-            yield GatysStep(step, current, total.item(), style_term.item(), content_term.item(),
-                            time.perf_counter() - started, net.name)
+            yield GatysStep(step, steps, blend(content, current, strength), total.item(), style_term.item(),
+                            content_term.item(), time.perf_counter() - started, net.name)

@@ -1,7 +1,11 @@
 """Texture synthesis from an exemplar: grow a larger (or differently shaped) image of the same texture.
 
-    synthesize(exemplar, *, method, size, seed, **params) -> float32 image of shape ``size`` (+ channels)
-    synthesize_steps(...)                                  -> iterator of Step, the output growing
+    synthesize(exemplar, *, method, size, seed, device="cpu", **params) -> float32 image of shape ``size``
+                                                                           (+ channels)
+    synthesize_steps(...)                                                -> iterator of Step, the output growing
+
+``device`` is the torch device neural synthesis optimises on (generators.api passes the app's); the other
+methods run on the CPU in numpy.
 
 Methods and their parameters (defaults in brackets):
 - "efros_leung": Efros & Leung 1999, pixel by pixel. window (11, odd), tolerance (0.1).
@@ -14,19 +18,17 @@ Methods and their parameters (defaults in brackets):
 from __future__ import annotations
 
 import importlib
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from generators import imaging
+from generators import checks, imaging, vgg19
 from generators.texture import sourcemap
 
 # The method modules import torch, so they are imported on first use: building the app stays fast.
 METHODS = ("efros_leung", "quilting", "neural")
 MAX_SIDE = 1024
-MAX_SEED = 2**32 - 1
 MAX_STEPS = 5000
 MIN_NEURAL_SIDE = 32
 
@@ -44,22 +46,22 @@ class Step:
     note: str = ""
 
 
-def synthesize(exemplar: np.ndarray, *, method: str, size, seed: int, **params) -> np.ndarray:
+def synthesize(exemplar: np.ndarray, *, method: str, size, seed: int, device: str = "cpu", **params) -> np.ndarray:
     """The synthesised texture: float32 (height, width) or (height, width, 3) like ``exemplar``, in [0, 1]."""
-    exemplar, size, seed, params = _checked(exemplar, method, size, seed, params)
+    exemplar, size, seed, params = _checked(exemplar, method, size, seed, params, device)
     for image, *_ in _run(exemplar, method, size, seed, params, previews=False):
         pass
     return _shaped(image, exemplar)
 
 
-def synthesize_steps(exemplar: np.ndarray, *, method: str, size, seed: int,
+def synthesize_steps(exemplar: np.ndarray, *, method: str, size, seed: int, device: str = "cpu",
                      should_stop: Callable[[], bool] | None = None, **params) -> Iterator[Step]:
     """The same synthesis as ``synthesize`` (same seed, same final image), yielding a Step after each batch of
     pixels, row of blocks or few optimiser steps. Arguments are checked now, before the first step.
     ``should_stop()`` true ends the synthesis: neural synthesis checks it inside its optimiser steps (one
     can take seconds) and yields the image so far; the other methods' steps are short, so it is checked
     between them."""
-    exemplar, size, seed, params = _checked(exemplar, method, size, seed, params)
+    exemplar, size, seed, params = _checked(exemplar, method, size, seed, params, device)
     return _steps(exemplar, method, size, seed, params, should_stop)
 
 
@@ -98,60 +100,58 @@ def _shaped(image: np.ndarray, exemplar: np.ndarray) -> np.ndarray:
     return image.reshape(image.shape[:2]) if exemplar.ndim == 2 else image
 
 
-def _checked(exemplar, method, size, seed, params):
+def _checked(exemplar, method, size, seed, params, device):
     """Validate everything and fill in defaults; ValueError naming the bad value and the fix otherwise."""
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; use one of: {', '.join(METHODS)}")
+    checks.choice(method, METHODS, name="method")
     exemplar = imaging.validate(exemplar, name="exemplar")
     if not isinstance(size, (tuple, list)) or len(size) != 2:
         raise ValueError(f"size must be (height, width), got {size!r}")
-    size = tuple(_whole(side, f"size {name}", 1, MAX_SIDE) for side, name in zip(size, ("height", "width")))
-    seed = _whole(seed, "seed", 0, MAX_SEED)
+    size = tuple(checks.whole(side, name=f"size {name}", low=1, high=MAX_SIDE)
+                 for side, name in zip(size, ("height", "width")))
+    seed = checks.seed(seed)
     defaults = _module(method).DEFAULTS
     unknown = sorted(set(params) - set(defaults))
     if unknown:
         raise ValueError(f"unknown parameter(s) {', '.join(unknown)} for method {method!r}; "
                          f"it takes: {', '.join(defaults)}")
-    params = {**defaults, **params}
-    return (exemplar, size, seed, _METHOD_CHECKS[method](exemplar, size, params))
+    params = _METHOD_CHECKS[method](exemplar, size, {**defaults, **params})
+    return exemplar, size, seed, {**params, "device": device} if method == "neural" else params
 
 
 def _efros_leung_params(exemplar, size, params):
-    window = _whole(params["window"], "window", 3, 99)
+    window = checks.whole(params["window"], name="window", low=3, high=99)
     if window % 2 == 0:
         raise ValueError(f"window must be odd so that it has a centre pixel, got {window}; use {window + 1}")
     smallest = min(exemplar.shape[:2])
     if window > smallest:
         raise ValueError(f"the exemplar ({_shape(exemplar)}) is too small for a window of {window}: use a window of "
                          f"at most {smallest - 1 + smallest % 2} or a larger exemplar")
-    return {"window": window, "tolerance": _real(params["tolerance"], "tolerance", 0.0, 10.0)}
+    return {"window": window, "tolerance": checks.real(params["tolerance"], name="tolerance", low=0.0, high=10.0)}
 
 
 def _quilting_params(exemplar, size, params):
     smallest = min(exemplar.shape[:2])
-    block = _whole(params["block"], "block", 4, MAX_SIDE)
+    block = checks.whole(params["block"], name="block", low=4, high=MAX_SIDE)
     if block > smallest:
         raise ValueError(f"block {block} is larger than the exemplar ({_shape(exemplar)}): use a block of at most "
                          f"{smallest} or a larger exemplar")
-    overlap = _whole(params["overlap"], "overlap", 1, block // 2)
+    overlap = checks.whole(params["overlap"], name="overlap", low=1, high=block // 2)
     target = params["target"]
     if target is not None:
         target = imaging.resize(imaging.validate(target, name="target"), size)
     return {"block": block, "overlap": overlap, "target": target,
-            "tolerance": _real(params["tolerance"], "tolerance", 0.0, 10.0),
-            "alpha": _real(params["alpha"], "alpha", 0.0, 1.0)}
+            "tolerance": checks.real(params["tolerance"], name="tolerance", low=0.0, high=10.0),
+            "alpha": checks.real(params["alpha"], name="alpha", low=0.0, high=1.0)}
 
 
 def _fetch_vgg19() -> None:
     """Download VGG-19 for network='vgg19' if the host opted in ($GENLAB_VGG19=1); else, or if that fails, a
     ValueError that says so."""
-    from generators import style
-
-    if not style.vgg19_opted_in():
+    if not vgg19.opted_in():
         raise ValueError("network 'vgg19' needs torchvision's VGG-19 weights in the torch hub cache, and they are "
-                         f"not there: set {style.VGG19_ENV}=1 to let GenLab download them (~{style.VGG19_MB} MB, "
+                         f"not there: set {vgg19.ENV}=1 to let GenLab download them (~{vgg19.MB} MB, "
                          "once), or use network='random' or 'auto'")
-    weights, note = style.fetch_vgg19()
+    weights, note = vgg19.fetch()
     if weights is None:
         raise ValueError(f"{note}; use network='random' or 'auto', which work offline")
 
@@ -161,33 +161,15 @@ def _neural_params(exemplar, size, params):
     if min(size) < MIN_NEURAL_SIDE or min(exemplar.shape[:2]) < MIN_NEURAL_SIDE:
         raise ValueError(f"neural synthesis needs an exemplar and an output of at least {MIN_NEURAL_SIDE}x"
                          f"{MIN_NEURAL_SIDE} pixels, got exemplar {_shape(exemplar)} and size {size[0]}x{size[1]}")
-    network = params["network"]
-    if network not in neural.NETWORKS:
-        raise ValueError(f"unknown network {network!r}; use one of: {', '.join(neural.NETWORKS)}")
-    if network == "vgg19" and neural.vgg19_weights() is None:
+    network = checks.choice(params["network"], vgg19.NETWORKS, name="network")
+    if network == "vgg19" and vgg19.weights_path() is None:
         _fetch_vgg19()
-    optimizer = params["optimizer"]
-    if optimizer not in neural.OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {optimizer!r}; use one of: {', '.join(neural.OPTIMIZERS)}")
-    return {"network": network, "optimizer": optimizer, "steps": _whole(params["steps"], "steps", 1, MAX_STEPS),
-            "learning_rate": _real(params["learning_rate"], "learning_rate", 1e-5, 1.0)}
+    return {"network": network, "optimizer": checks.choice(params["optimizer"], neural.OPTIMIZERS, name="optimizer"),
+            "steps": checks.whole(params["steps"], name="steps", low=1, high=MAX_STEPS),
+            "learning_rate": checks.real(params["learning_rate"], name="learning_rate", low=1e-5, high=1.0)}
 
 
 _METHOD_CHECKS = {"efros_leung": _efros_leung_params, "quilting": _quilting_params, "neural": _neural_params}
-
-
-def _whole(value, name: str, low: int, high: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)) \
-            or not math.isfinite(value) or value != int(value) or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number between {low} and {high}, got {value!r}")
-    return int(value)
-
-
-def _real(value, name: str, low: float, high: float) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)) \
-            or not math.isfinite(value) or not low <= value <= high:
-        raise ValueError(f"{name} must be a finite number between {low:g} and {high:g}, got {value!r}")
-    return float(value)
 
 
 def _shape(image: np.ndarray) -> str:

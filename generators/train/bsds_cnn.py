@@ -18,7 +18,6 @@ import math
 
 import numpy as np
 import torch
-from tqdm import tqdm
 
 from generators import imaging, metrics
 from generators.datasets import bsds

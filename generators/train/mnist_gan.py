@@ -11,7 +11,6 @@ import copy
 import numpy as np
 import torch
 from torch.nn import functional as F
-from tqdm import tqdm
 
 from generators.datasets import mnist
 from generators.metrics import frechet_distance

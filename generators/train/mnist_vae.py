@@ -21,7 +21,6 @@ import copy
 
 import numpy as np
 import torch
-from tqdm import tqdm
 
 from generators.datasets import mnist
 from generators.sample.vae import REFINE_STEPS, VAE, VAEConfig
@@ -123,8 +122,8 @@ def _epoch(run: Run, model, optimizer, train_x, epoch, generator, average) -> tu
     beta = min(1.0, (epoch + 1) / max(args.warmup, 1))
     order = torch.randperm(len(train_x), generator=generator)
     totals = np.zeros(2)
-    for start in range(0, len(order), args.batch):
-        x = train_x[order[start:start + args.batch]]
+    for first in range(0, len(order), args.batch):
+        x = train_x[order[first:first + args.batch]]
         reconstruction, kl = model.loss_terms(x, generator)
         loss = (reconstruction + beta * kl).mean()
         optimizer.zero_grad()

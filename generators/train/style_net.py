@@ -1,6 +1,6 @@
 """Train one feed-forward style network (Johnson et al. 2016) per painting: content crops from the 360 BSDS
 training photographs, style Gram targets from the painting (generators.style.paintings), all losses measured
-with the loss network generators.style.features.network("auto") picks: VGG-19 where its ImageNet weights are
+with the loss network generators.features.network("auto") picks: VGG-19 where its ImageNet weights are
 in the local torch hub cache, else the offline random multi-scale filters. The card records which.
 
 Long runs save a checkpoint every --save-every steps and keep the run's state (weights, Adam, loss curve; see
@@ -18,7 +18,7 @@ import torch
 from PIL import Image
 
 from generators.datasets import bsds
-from generators.style import features as feats
+from generators import features as feats
 from generators.style.fast import SLIM, StyleNet, config_to_dict
 from generators.style.paintings import painting
 from generators.train.state import Run, add_run_arguments, weights

@@ -61,7 +61,7 @@ def test_gatys_streams_previews_with_a_loss_table(files):
     ("small", "Cubism", 2, {}, "unknown method 'Cubism'"),
     ("small", "Fast network (Johnson et al.)", None, {"fast_style": "van-gogh"}, "choose one of"),
     ("small", GATYS, 2, {"style_weight": float("nan")}, "style_weight"),
-    ("small", GATYS, 2, {"strength": 3}, "Style strength"),
+    ("small", GATYS, 2, {"strength": 3}, "strength must be a number between 0 and 1"),
     ("small", GATYS, 5, {}, "The style image \\(dot.png\\) is 1x1 pixels; this needs at least 16"),
 ])
 def test_bad_inputs_become_a_clear_message(files, content, method, style_index, overrides, message):

@@ -34,3 +34,28 @@ def test_bad_parameters_get_a_clear_message(client, window, side, message):
 
     with pytest.raises(AppError, match=message):
         _call(client, EFROS_LEUNG, window=window, side=side)
+
+
+def test_an_example_clicked_again_with_the_same_settings_comes_from_the_cache(monkeypatch):
+    from generators import api
+    from ui import texture
+
+    calls = []
+    synthesize_steps = api.synthesize_steps
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs["seed"])
+        return synthesize_steps(*args, **kwargs)
+
+    monkeypatch.setattr(api, "synthesize_steps", counted)
+    monkeypatch.setattr(texture, "_example_results", type(texture._example_results)())
+    brick = next(path for path in examples("texture") if path.endswith("brick.png"))
+    settings = [QUILTING, 32, 5, 11, 8, 2, None, 0.3, 10]
+    first = list(texture.example_result(brick, *settings))
+    again = list(texture.example_result(brick, *settings))
+    assert calls == [5] and len(again) == 1
+    np.testing.assert_array_equal(again[0][0], first[-1][0])
+    assert again[0][2].startswith(first[-1][2]) and texture.CACHED_NOTE in again[0][2]
+    other_seed = list(texture.example_result(brick, QUILTING, 32, 6, 11, 8, 2, None, 0.3, 10))
+    assert calls == [5, 6] and not np.array_equal(other_seed[-1][0], first[-1][0])
+    assert texture.example_result.__gpu_seconds__ == texture.grow.__gpu_seconds__   # both on ZeroGPU's GPU

@@ -5,7 +5,7 @@ from skimage.data import binary_blobs
 from skimage.metrics import peak_signal_noise_ratio
 
 from generators import api, imaging, metrics
-from generators.denoise import (BINARY, INPAINTERS, METHODS, compare, denoise, gaussian_noise, missing_pixels,
+from generators.denoise import (BINARY, METHODS, compare, denoise, gaussian_noise, missing_pixels,
                                 salt_and_pepper)
 from generators.denoise.classical import local_polynomial_kernel
 from generators.denoise.learned import least_squares_filter, logistic_classifier

@@ -2,8 +2,7 @@ import numpy as np
 import pytest
 from skimage import data
 
-from generators import imaging
-from generators.style import fast_styles, stylize
+from generators import api, imaging
 from generators.style.artefacts import artefact_index
 from generators.style.paintings import PAINTINGS, label, painting
 
@@ -41,8 +40,8 @@ def test_bad_images_raise_a_value_error_naming_the_fix(image, message):
 def test_shipped_fast_styles_paint_without_stripes(photo):
     # The target is a mean of at most 20 dB over held-out photographs (benchmarks/style_artefacts.py);
     # one photograph at 128 px is a coarser check.
-    for name in fast_styles():
-        assert artefact_index(stylize(photo, name)) < 25, name
+    for name in api.fast_styles():
+        assert artefact_index(api.stylize(photo, name)) < 25, name
 
 
 @pytest.mark.parametrize("name", PAINTINGS)

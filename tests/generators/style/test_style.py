@@ -1,12 +1,9 @@
-import urllib.error
-from pathlib import Path
-
 import numpy as np
 import pytest
 from skimage import color, data
 
-from generators import imaging
-from generators.style import INITS, blend, fast_styles, features, gatys, stylize
+from generators import api, imaging
+from generators.style import INITS, blend, gatys, stylize
 from generators.style.patterns import PATTERNS, pattern
 
 
@@ -72,23 +69,41 @@ def test_gatys_same_seed_same_result(photo, style_image, init):
         assert not np.array_equal(first, run(6))
 
 
+def test_gatys_previews_are_blended_by_strength(photo, style_image):
+    full, half = (list(gatys(photo, style_image, steps=2, size=48, network="random", strength=strength))[-1]
+                  for strength in (1.0, 0.5))
+    content = imaging.resize(photo, full.image.shape[:2])
+    np.testing.assert_allclose(half.image, (full.image + content) / 2, atol=1e-5)
+    assert full.steps == half.steps == 2
+
+
+def test_api_stylize_loads_the_named_network_and_runs_gatys_on_the_app_device(photo, style_image, monkeypatch):
+    np.testing.assert_array_equal(api.stylize(photo, "starry-night"),
+                                  stylize(photo, model=api.fast_style("starry-night")))
+    devices = []
+    monkeypatch.setattr(api, "device", lambda: devices.append("cpu") or "cpu")
+    api.stylize(photo, style_image, method="gatys", steps=1, size=32, network="random")
+    list(api.gatys(photo, style_image, steps=1, size=32, network="random"))
+    assert devices == ["cpu", "cpu"]
+
+
 def test_gatys_preserve_colours_runs_on_luminance(photo, style_image):
     out = stylize(photo, style_image, method="gatys", steps=2, size=32, preserve_colors=True, network="random")
     assert out.shape == photo.shape
 
 
 def test_fast_styles_load_and_change_the_image(photo):
-    styles = fast_styles()
+    styles = api.fast_styles()
     assert len(styles) >= 4
     for name in styles:
-        out = stylize(photo, name, method="fast")
+        out = stylize(photo, method="fast", model=api.fast_style(name))
         assert out.shape == photo.shape and out.dtype == np.float32
         assert 0.0 <= out.min() and out.max() <= 1.0
         assert np.abs(out - photo).mean() > 0.03, name
 
 
 def test_strength_zero_returns_the_content(photo, style_image):
-    np.testing.assert_array_equal(stylize(photo, fast_styles()[0], strength=0.0), photo)
+    np.testing.assert_array_equal(stylize(photo, model=api.fast_style("starry-night"), strength=0.0), photo)
     np.testing.assert_array_equal(stylize(photo, style_image, method="reinhard", strength=0.0), photo)
     half = blend(photo, np.zeros_like(photo), 0.5)
     np.testing.assert_allclose(half, photo / 2, atol=1e-6)
@@ -100,18 +115,23 @@ def test_grayscale_content_is_converted_to_rgb(photo, style_image):
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda p, s: stylize(p, "van-gogh"), "choose one of: .*the-scream"),
-    (lambda p, s: stylize(p, s, method="fast"), "shipped style name"),
+    (lambda p, s: api.stylize(p, "van-gogh"), "choose one of: .*the-scream"),
+    (lambda p, s: api.stylize(p, s, method="fast"), "shipped style name"),
+    (lambda p, s: stylize(p, "the-scream"), "takes the trained network as model="),
+    (lambda p, s: stylize(p), "needs model=, a trained FastStyle network, got NoneType"),
     (lambda p, s: stylize(p, "the-scream", method="reinhard"), "needs a style image"),
     (lambda p, s: stylize(p, s, method="cubism"), "unknown method 'cubism'"),
     (lambda p, s: stylize(p, s, method="histogram", strength=float("nan")), "strength"),
-    (lambda p, s: stylize(p, s, method="histogram", strength=2), "strength must be between 0 and 1"),
+    (lambda p, s: stylize(p, s, method="histogram", strength=2), "strength must be a number between 0 and 1"),
     (lambda p, s: stylize(p, s, method="histogram", steps=3), "only apply to method='gatys'"),
     (lambda p, s: list(gatys(p, s, style_weight=float("nan"))), "style_weight must be a finite number"),
     (lambda p, s: list(gatys(p, s, content_weight=-1)), "content_weight"),
     (lambda p, s: list(gatys(p, s, content_weight=0, style_weight=0)), "make at least one positive"),
     (lambda p, s: list(gatys(p, s, steps=2.5)), "steps must be a whole number"),
-    (lambda p, s: list(gatys(p, s, init="zeros")), "init must be one of content, noise"),
+    (lambda p, s: list(gatys(p, s, init="zeros")), "unknown init 'zeros'; choose one of: content, noise"),
+    (lambda p, s: list(gatys(p, s, seed=-1)), "seed must be a whole number between 0 and 2147483647"),
+    (lambda p, s: list(gatys(p, s, network="resnet")), "unknown network 'resnet'"),
+    (lambda p, s: list(gatys(p, s, strength=1.5)), "strength must be a number between 0 and 1"),
     (lambda p, s: stylize(p * 3, s, method="histogram"), "outside \\[0, 1\\]"),
     (lambda p, s: stylize(p[..., :2].copy().reshape(48, 72, 2)[..., :1].repeat(5, 2), s, method="histogram"),
      "shape"),
@@ -120,55 +140,6 @@ def test_grayscale_content_is_converted_to_rgb(photo, style_image):
 def test_bad_inputs_raise_a_value_error_naming_the_fix(photo, style_image, call, message):
     with pytest.raises(ValueError, match=message):
         call(photo, style_image)
-
-
-def test_vgg19_is_used_only_when_its_weights_are_cached(monkeypatch, tmp_path):
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    assert isinstance(features.network("auto"), features.RandomFeatures)
-    with pytest.raises(ValueError, match=r"fetch_vgg19\(\)"):
-        features.network("vgg19")
-
-
-def _no_network(url, target, **options):
-    raise urllib.error.URLError("no network here")
-
-
-def test_vgg19_download_failure_is_a_message_not_a_silent_fallback(monkeypatch, tmp_path):
-    from generators import fetch, style
-
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    monkeypatch.setattr(fetch, "download", _no_network)
-    weights, note = style.fetch_vgg19()
-    assert weights is None and style.VGG19_URL in note and "no network here" in note
-
-
-def test_vgg19_is_downloaded_once_into_the_hub_cache_with_its_hash_checked(monkeypatch, tmp_path):
-    from generators import fetch, style
-
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    calls = []
-
-    def fake_download(url, target, *, sha256_prefix=None):
-        calls.append((url, sha256_prefix))
-        Path(target).parent.mkdir(parents=True)
-        Path(target).write_bytes(b"weights")
-
-    monkeypatch.setattr(fetch, "download", fake_download)
-    weights, note = style.fetch_vgg19()
-    assert weights == tmp_path / "hub" / "checkpoints" / style.VGG19_FILE and "Downloaded" in note
-    assert style.fetch_vgg19()[0] == weights
-    assert calls == [(style.VGG19_URL, "dcbb9e9d")]
-
-
-def test_vgg19_is_opted_into_only_by_genlab_vgg19_1(monkeypatch):
-    from generators import style
-
-    monkeypatch.delenv(style.VGG19_ENV, raising=False)
-    assert not style.vgg19_opted_in()
-    monkeypatch.setenv(style.VGG19_ENV, "1")
-    assert style.vgg19_opted_in()
-    monkeypatch.setenv(style.VGG19_ENV, "0")
-    assert not style.vgg19_opted_in()
 
 
 @pytest.mark.parametrize("name", PATTERNS)
@@ -182,7 +153,7 @@ def test_patterns_are_deterministic_contract_images(name):
 @pytest.mark.parametrize("shape", [(1, 2), (5, 7), (9, 4)])
 def test_tiny_images_keep_their_shape(shape, style_image):
     tiny = np.random.default_rng(0).random(shape + (3,)).astype(np.float32)
-    assert stylize(tiny, fast_styles()[0]).shape == tiny.shape
+    assert api.stylize(tiny, "starry-night").shape == tiny.shape
     assert stylize(tiny, style_image, method="gatys", steps=2, size=32, network="random").shape == tiny.shape
 
 

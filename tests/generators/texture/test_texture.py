@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from generators import imaging
+from generators import features, imaging
 from generators.texture import neural, quilting, sourcemap, synthesize, synthesize_steps
 
 FAST = {"efros_leung": {"window": 7}, "quilting": {"block": 12, "overlap": 3}, "neural": {"steps": 6}}
@@ -74,22 +74,14 @@ def test_neural_synthesis_lowers_the_gram_loss_and_reports_its_network(exemplar)
     steps = list(synthesize_steps(exemplar, method="neural", size=(40, 40), seed=0, steps=20))
     assert steps[0].note == neural.network_name("auto") and not steps[-1].copied
     assert steps[-1].source.shape == (40, 40, 2) and steps[0].source is None
-    features = neural._random_network(3, 40)
-    target = [neural._gram(f) for f in features(imaging.to_tensor(exemplar))]
+    maps = neural._network("random", 40, "cpu")
+    target = [features.gram(f) for f in maps(imaging.to_tensor(exemplar))]
 
     def loss(image):
-        grams = [neural._gram(f) for f in features(imaging.to_tensor(image))]
+        grams = [features.gram(f) for f in maps(imaging.to_tensor(image))]
         return float(sum(((g - t) ** 2).sum() / (t ** 2).sum() for g, t in zip(grams, target)))
 
     assert loss(steps[-1].image) < 0.5 * loss(steps[0].image)
-
-
-def test_vgg19_is_used_only_when_its_weight_file_is_already_cached(tmp_path, monkeypatch):
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    assert neural.vgg19_weights() is None and neural.network_name("auto") == neural.RANDOM_NETWORK
-    (tmp_path / "hub" / "checkpoints").mkdir(parents=True)
-    (tmp_path / "hub" / "checkpoints" / neural.VGG_FILE).touch()
-    assert neural.network_name("auto") == neural.VGG_NETWORK
 
 
 def test_min_cut_finds_the_cheapest_connected_path():
@@ -140,13 +132,13 @@ def test_nearest_patches_find_a_copied_patch(exemplar):
     ("efros_leung", (32, 32), {"tolerance": float("nan")}, "tolerance must be a finite number"),
     ("quilting", (32, 32), {"block": 48}, "block 48 is larger than the exemplar.*at most 40"),
     ("quilting", (32, 32), {"overlap": 20}, "overlap must be a whole number between 1 and 12"),
-    ("quilting", (32, 32), {"alpha": 2.0}, "alpha must be a finite number between 0 and 1"),
-    ("neural", (32, 32), {"steps": float("nan")}, "steps must be a whole number"),
+    ("quilting", (32, 32), {"alpha": 2.0}, "alpha must be a number between 0 and 1"),
+    ("neural", (32, 32), {"steps": float("nan")}, "steps must be a finite number between 1 and 5000"),
     ("neural", (16, 16), {}, "at least 32x32"),
     ("neural", (32, 32), {"network": "resnet"}, "unknown network 'resnet'"),
     ("efros_leung", (0, 32), {}, "size height must be a whole number between 1 and 1024, got 0"),
     ("quilting", (32,), {}, r"size must be \(height, width\)"),
-    ("dreaming", (32, 32), {}, "unknown method 'dreaming'; use one of"),
+    ("dreaming", (32, 32), {}, "unknown method 'dreaming'; choose one of"),
     ("quilting", (32, 32), {"window": 5}, "unknown parameter.*window.*it takes: block"),
 ])
 def test_bad_arguments_are_refused_with_the_fix(exemplar, method, size, params, message):
@@ -185,3 +177,22 @@ def test_vgg19_opted_in_but_offline_says_the_download_failed(exemplar, tmp_path,
     monkeypatch.setattr(fetch, "download", offline)
     with pytest.raises(ValueError, match="could not be downloaded.*offline.*network='random'"):
         synthesize(exemplar, method="neural", size=(32, 32), seed=0, network="vgg19")
+
+
+def test_seeds_above_checks_max_seed_are_refused(exemplar):
+    from generators import checks
+
+    synthesize(exemplar, method="quilting", size=(8, 8), seed=checks.MAX_SEED, block=8, overlap=2)
+    with pytest.raises(ValueError, match="seed must be a whole number between 0 and 2147483647"):
+        synthesize(exemplar, method="quilting", size=(8, 8), seed=checks.MAX_SEED + 1)
+
+
+def test_api_synthesis_runs_on_the_app_device(exemplar, monkeypatch):
+    from generators import api
+
+    devices = []
+    monkeypatch.setattr(api, "device", lambda: devices.append("cpu") or "cpu")
+    image = api.synthesize(exemplar, method="neural", size=(32, 32), seed=0, steps=1)
+    last = list(api.synthesize_steps(exemplar, method="neural", size=(32, 32), seed=0, steps=1))[-1]
+    np.testing.assert_array_equal(image, last.image)
+    assert devices == ["cpu", "cpu"]

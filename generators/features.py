@@ -1,5 +1,6 @@
-"""Feature networks for style losses: a multi-scale random-filter network that needs no download, and
-VGG-19 with ImageNet weights when (and only when) torchvision's weight file is already in the local cache.
+"""Feature networks for style and texture losses, and the Gram matrix they are compared by: a multi-scale
+random-filter network that needs no download, and VGG-19 with ImageNet weights when (and only when)
+torchvision's weight file is already in the local torch hub cache (generators.vgg19; never downloaded here).
 
 Random filters are enough for style: He, Wang & Hopcroft (2016, "A powerful generative model using random
 weights for the deep image representation") and Ustyuzhaninov, Brendel, Gatys & Bethge (2017, "What does it
@@ -9,6 +10,7 @@ capture textures and styles; we build the scales as an image pyramid with the sa
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +18,14 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from generators.style import VGG19_FILE, hub_checkpoints, vgg_weights_path
+from generators import vgg19
 
-# conv1_1, conv2_1, conv3_1, conv4_1, conv5_1 (style) and conv4_2 (content): indices in vgg19().features.
-VGG_STYLE_LAYERS = (0, 5, 10, 19, 28)
-VGG_CONTENT_LAYER = 21
+# Indices in torchvision's vgg19().features of the layers whose outputs are taken.
+# Gatys et al. 2016 (style): relu1_1, relu2_1, relu3_1, relu4_1, relu5_1; content relu4_2.
+STYLE_LAYERS = (1, 6, 11, 20, 29)
+CONTENT_LAYER = 22
+# Gatys et al. 2015 (texture): relu1_1, pool1, pool2, pool3, pool4.
+TEXTURE_LAYERS = (1, 4, 9, 18, 27)
 # A crop whose feature energy is below this share of the batch mean is normalised as if it had this much.
 CONTENT_FLOOR = 0.5
 
@@ -32,8 +37,9 @@ class Features:
 
 
 class RandomFeatures(nn.Module):
-    """ReLU responses of random zero-mean 7x7 filters at each level of a Gaussian pyramid (the filter's reach
-    doubles per level: 7, 14, 28, 56, 112 px); ``widths`` filters per level. Deterministic from ``seed``."""
+    """ReLU responses of random zero-mean ``kernel`` x ``kernel`` filters (7x7 by default) at each level of a
+    Gaussian pyramid (the filter's reach doubles per level: 7, 14, 28, 56, 112 px); ``widths`` filters per
+    level. Deterministic from ``seed``."""
 
     name = "random multi-scale filters (offline)"
 
@@ -70,21 +76,23 @@ def _pad(x: torch.Tensor, width: int) -> torch.Tensor:
 
 
 class VGGFeatures(nn.Module):
-    """VGG-19 (Simonyan & Zisserman 2015) with ImageNet weights, Gatys et al.'s layers."""
+    """VGG-19 (Simonyan & Zisserman 2015) with ImageNet weights; the outputs of ``layers`` (indices in
+    vgg19().features) are the style maps, that of ``content_layer`` the content map."""
 
     name = "VGG-19, ImageNet weights (local torch hub cache)"
     MEAN = (0.485, 0.456, 0.406)
     STD = (0.229, 0.224, 0.225)
 
-    def __init__(self, weights: Path):
+    def __init__(self, weights: Path, *, layers: tuple[int, ...] = STYLE_LAYERS, content_layer: int = CONTENT_LAYER):
         super().__init__()
-        from torchvision.models import vgg19
+        from torchvision.models import vgg19 as build_vgg19
 
-        network = vgg19(weights=None)
+        network = build_vgg19(weights=None)
         # weights_only=True: torch's restricted unpickler, which refuses anything but tensors and containers.
         state = torch.load(weights, map_location="cpu", weights_only=True)
         network.load_state_dict(state)
-        self.layers = network.features[:VGG_STYLE_LAYERS[-1] + 2].eval()  # up to relu5_1
+        self.style_layers, self.content_layer = tuple(layers), content_layer
+        self.layers = network.features[:max(layers + (content_layer,)) + 1].eval()
         for index, layer in enumerate(self.layers):
             if isinstance(layer, nn.MaxPool2d):
                 # Gatys et al. 2016: average pooling gives smoother gradients than max pooling.
@@ -98,35 +106,39 @@ class VGGFeatures(nn.Module):
         style, content = [], None
         for index, layer in enumerate(self.layers):
             x = layer(x)
-            if index - 1 in VGG_STYLE_LAYERS and isinstance(layer, nn.ReLU):
+            if index in self.style_layers:
                 style.append(x)
-            if index - 1 == VGG_CONTENT_LAYER:
+            if index == self.content_layer:
                 content = x
         return Features(style=style, content=content)
 
 
-_networks: dict[str, nn.Module] = {}
+@functools.cache
+def vgg(layers: tuple[int, ...] = STYLE_LAYERS) -> VGGFeatures:
+    """VGG-19 from the local weight file, loaded once per set of layers; ValueError naming the fix without it."""
+    weights = vgg19.weights_path()
+    if weights is None:
+        raise ValueError(f"VGG-19 weights are not in {vgg19.hub_checkpoints()} ({vgg19.FILE}): download them "
+                         "once with generators.vgg19.fetch() (the Stylize tab's VGG-19 choice), or use the "
+                         "'random' feature network, which works offline")
+    return VGGFeatures(weights, layers=layers)
+
+
+@functools.cache
+def _random() -> RandomFeatures:
+    return RandomFeatures()
 
 
 def network(kind: str = "auto") -> nn.Module:
-    """The feature network: "random", "vgg19" (needs the local weight file) or "auto" (VGG-19 if present)."""
-    if kind not in ("auto", "random", "vgg19"):
-        raise ValueError(f"feature network must be 'auto', 'random' or 'vgg19', got {kind!r}")
-    weights = vgg_weights_path()
-    if kind == "vgg19" and weights is None:
-        raise ValueError(f"VGG-19 weights are not in {hub_checkpoints()} ({VGG19_FILE}): download them once "
-                         "with generators.style.fetch_vgg19() (the Stylize tab's VGG-19 choice), or use the "
-                         "'random' feature network, which works offline")
-    chosen = "vgg19" if kind == "vgg19" or (kind == "auto" and weights is not None) else "random"
-    if chosen not in _networks:
-        _networks[chosen] = VGGFeatures(weights) if chosen == "vgg19" else RandomFeatures()
-    return _networks[chosen]
+    """The style feature network: "random", "vgg19" (needs the local weight file) or "auto" (VGG-19 if present)."""
+    return vgg() if vgg19.chosen(kind) else _random()
 
 
 def gram(maps: torch.Tensor) -> torch.Tensor:
-    """Gatys et al. 2016: G_ij = sum_k F_ik F_jk / (H W), one (C, C) matrix per image."""
+    """One (C, C) Gram matrix per image of (N, C, H, W) feature maps: channel correlations, positions summed away."""
     n, c, h, w = maps.shape
-    flat = maps.reshape(n, c, h * w)  # (N, C, HW)
+    flat = maps.reshape(n, c, h * w)  # (N, C, M), M = H W positions
+    # Gatys, Ecker & Bethge 2015 (texture) and 2016 (style): G^l_ij = sum_k F^l_ik F^l_jk, divided by M here
     return flat @ flat.transpose(1, 2) / (h * w)
 
 
