@@ -64,7 +64,7 @@ def build() -> None:
         with gr.Column(scale=2):
             with gr.Row():
                 shown = output_image("What the model sees (grey = hidden)", height=260)
-                filled = output_image("Repaired", height=260)
+                filled = output_image("Repaired", height=260, elem_id="repair-filled")
             progress = gr.Markdown(label="Progress")
     # Below the row, full width: in the narrow left column its Hide and Seed columns were cut off.
     gr.Examples(EXAMPLES, inputs=[model, index, mask, seed], outputs=[shown, filled, progress], fn=repair_digit,

@@ -63,7 +63,7 @@ def build_interpolate() -> None:
             frames = gr.Slider(2, 30, value=12, step=1, precision=0, label="Frames")
             go = gr.Button("Interpolate", variant="primary")
             # The outputs are made here and placed in the right-hand column below, so the examples can name them.
-            strip = output_image("Frames, A → B", render=False)
+            strip = output_image("Frames, A → B", elem_id="interpolate-strip", render=False)
             animation = gr.Image(label="Animation", type="filepath", interactive=False, height=240, render=False)
             note = gr.Markdown(label="Note", render=False)
             gr.Examples(EXAMPLES, inputs=[model, seed_a, seed_b, frames], outputs=[strip, animation, note],
