@@ -111,7 +111,7 @@ def repair(model, image: np.ndarray, missing: np.ndarray, *, steps: int = 200, r
     image = validate_digits(image, name="image")[0]
     missing = np.asarray(missing, dtype=bool)
     if missing.shape != image.shape:
-        raise ValueError(f"the mask must have the digit's shape (28, 28), got {missing.shape}")
+        raise ValueError(f"the mask must have the digit's shape ({DIGIT_SIDE}, {DIGIT_SIDE}), got {missing.shape}")
     if missing.all() or not missing.any():
         raise ValueError("the mask must hide some pixels and leave some visible")
     steps = checks.whole(steps, name="steps", low=1, high=5000)

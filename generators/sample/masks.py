@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from generators import checks
+from generators.imaging import DIGIT_SIDE
 
 MASKS = ("top half", "bottom half", "left half", "right half", "centre square", "random 60% of pixels")
 
@@ -12,7 +13,7 @@ MASKS = ("top half", "bottom half", "left half", "right half", "centre square", 
 def make_mask(name: str, *, seed: int = 0) -> np.ndarray:
     """A named mask of missing pixels, bool (28, 28) with True = hidden from the model."""
     name = checks.choice(name, MASKS, name="mask")
-    missing = np.zeros((28, 28), dtype=bool)
+    missing = np.zeros((DIGIT_SIDE, DIGIT_SIDE), dtype=bool)
     if name == "top half":
         missing[:14] = True
     elif name == "bottom half":
@@ -24,5 +25,5 @@ def make_mask(name: str, *, seed: int = 0) -> np.ndarray:
     elif name == "centre square":
         missing[8:20, 8:20] = True
     elif name == "random 60% of pixels":
-        missing = np.random.default_rng(checks.seed(seed)).random((28, 28)) < 0.6
+        missing = np.random.default_rng(checks.seed(seed)).random((DIGIT_SIDE, DIGIT_SIDE)) < 0.6
     return missing
