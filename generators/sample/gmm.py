@@ -87,8 +87,7 @@ class GMMSampler:
 
     def sample_codes(self, n: int, *, seed: int) -> tuple[np.ndarray, np.ndarray]:
         """(codes (n, d), component index (n,)) drawn with k ~ Cat(pi), z = mu_k + L_k eps, eps ~ N(0, I)."""
-        return draw_mixture(self.weights, self.means, self.cholesky, count(n),
-                            seed=checks.seed(seed))
+        return draw_mixture(self.weights, self.means, self.cholesky, count(n), seed=checks.seed(seed))
 
     def sample(self, n: int, *, seed: int) -> np.ndarray:
         """n digits, float32 (n, 28, 28) in [0, 1]; the same seed gives the same digits."""

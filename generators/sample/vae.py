@@ -126,7 +126,8 @@ class VAE(TorchDigitModel):
         if self._prior(prior) == "normal":
             return super().latents(n, seed=seed)
         fit = self.code_prior
-        codes, _ = draw_mixture(fit["weights"], fit["means"], fit["cholesky"], count(n), seed=seed)
+        codes, _ = draw_mixture(fit["weights"], fit["means"], fit["cholesky"], count(n),
+                                seed=checks.seed(seed))
         return codes.astype(np.float32)
 
     def config_dict(self) -> dict:
