@@ -10,6 +10,7 @@ example, then each again. The first click computes (Stylize: the fast network's 
 default methods, with the table filled in as each finishes; Texture: image quilting); the second is read from
 the cache (Stylize: Gradio's lazy example cache; Denoise and Texture: the tab's cache of deterministic
 results, keyed by the example and every setting).
+Then the same for the Sample tab's Interpolate and Repair examples (rows "Interpolate, example 1", ...).
 """
 
 from __future__ import annotations
@@ -62,6 +63,40 @@ def _twice(page, names, *where) -> dict[str, list[float]]:
     return times
 
 
+# Sample tab: (room, the result image that changes when an example's output arrives).
+SAMPLE_ROOMS = (("Interpolate", "#interpolate-strip"), ("Repair", "#repair-filled"))
+
+
+def _changed(page, result: str, click) -> float:
+    """Seconds from ``click()`` until the image in ``result`` is a new, loaded one."""
+    image = page.locator(f"{result} img")
+    previous = image.get_attribute("src") if image.count() else ""
+    started = time.perf_counter()
+    click()
+    page.wait_for_function(
+        "([result, previous]) => { const img = document.querySelector(result + ' img');"
+        " return img && img.complete && img.naturalWidth > 0 && img.src !== previous; }",
+        arg=[result, previous or ""], timeout=180_000)
+    return time.perf_counter() - started
+
+
+def sample_rows(page) -> dict[str, list[float]]:
+    """Sample tab: each Interpolate and Repair example clicked twice (the other in between, so the result
+    changes); seconds to its result each time, keyed "room, example k"."""
+    page.get_by_role("tab", name="Sample").click()
+    times = {}
+    for room, result in SAMPLE_ROOMS:
+        page.get_by_role("tab", name=room).click()
+        rows = page.locator("table tbody tr >> visible=true")
+        rows.first.wait_for(timeout=30_000)
+        count = rows.count()
+        for _ in range(2):
+            for index in range(count):
+                times.setdefault(f"{room}, example {index + 1}", []).append(
+                    _changed(page, result, rows.nth(index).click))
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running app (default: start app.py)")
@@ -87,6 +122,7 @@ def main() -> None:
         page.locator("#texture-status").wait_for(state="attached", timeout=30_000)
         times.update({f"Texture: {name}": seconds for name, seconds in
                       _twice(page, TEXTURE_EXAMPLES, "#texture-output", TEXTURE_DONE).items()})
+        times.update(sample_rows(page))
         browser.close()
     print("| example | first click (s) | second click (s) |\n|---|---|---|")
     for name, (first, second) in times.items():

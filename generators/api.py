@@ -8,6 +8,11 @@ Callers at the edge (the ui, the benchmarks and the trainers) come here, which l
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
 from generators import registry
 
 STYLE_KIND = "Feed-forward style network"
@@ -129,6 +134,95 @@ def synthesize_steps(exemplar, **options):
 
 
 # --- sample (digits) -----------------------------------------------------------------------------------------
+
+# The classifier that reads digits, and the model with an encoder and a likelihood (drawings, the latent map).
+DIGIT_READER = "mnist-lenet"
+DIGIT_VAE = "mnist-vae"
+# A drawing whose ELBO falls this far below the worst 1 % of held-out digits is not read as a digit.
+UNREADABLE_MARGIN_NATS = 100.0
+
+
+@dataclass(frozen=True)
+class Reading:
+    digit: np.ndarray            # float32 (28, 28): the drawing, MNIST-style
+    elbo: float                  # the VAE's evidence lower bound for it, nats
+    reconstruction: np.ndarray   # float32 (28, 28): the VAE's decoding of its code
+    chances: np.ndarray          # float64 (10,): the classifier's probability of each digit
+
+
+def sample_card(name: str) -> dict:
+    """The card of digit model ``name`` (config, metrics) from its checkpoint's JSON."""
+    return registry.card(name)
+
+
+def sample(name: str, n, *, seed) -> np.ndarray:
+    """``n`` digits (n, 28, 28) from the digit model ``name``, drawn with ``seed``."""
+    return registry.load(name).sample(n, seed=seed)
+
+
+def sample_digit(name: str, digit, n, *, seed) -> tuple[np.ndarray, float]:
+    """``n`` samples of ``name`` that the classifier reads as ``digit`` (generators.sample.latent.sample_digit)."""
+    from generators.sample import latent
+
+    return latent.sample_digit(registry.load(name), registry.load(DIGIT_READER), digit, n, seed=seed)
+
+
+def interpolate_seeds(name: str, seed_a, seed_b, *, frames) -> np.ndarray:
+    """Digits (frames, 28, 28) decoded along the great circle from the code of ``seed_a`` to that of ``seed_b``."""
+    from generators.sample import latent
+
+    sampler = registry.load(name)
+    return latent.interpolate(sampler, sampler.latents(1, seed=seed_a)[0], sampler.latents(1, seed=seed_b)[0],
+                              frames=frames)
+
+
+def latent_map(images: np.ndarray, labels: np.ndarray, *, size):
+    """The VAE's decoded latent plane over ``images``' codes (generators.sample.latent.latent_map)."""
+    from generators.sample import latent
+
+    return latent.latent_map(registry.load(DIGIT_VAE), images, labels, size=size)
+
+
+def read_drawing(rgba: np.ndarray) -> Reading:
+    """A sketchpad composite -> an MNIST-style digit, its ELBO, the VAE's reconstruction and the classifier's
+    reading; a blank pad, or a drawing the VAE finds far less likely than any real digit, is a ValueError."""
+    from generators.sample import sketch
+
+    digit = sketch.mnist_style(sketch.ink_from_rgba(rgba))
+    vae = registry.load(DIGIT_VAE)
+    elbo = float(vae.elbo(digit)[0])
+    floor = sample_card(DIGIT_VAE).get("metrics", {}).get("test_elbo_p01_nats")
+    if floor is not None and elbo < floor - UNREADABLE_MARGIN_NATS:
+        raise ValueError(f"this does not look like a handwritten digit to the VAE (ELBO {elbo:.0f} nats; the "
+                         f"worst 1 % of real digits score above {floor:.0f}): draw one digit, 0-9, in one or two "
+                         "strokes")
+    chances = registry.load(DIGIT_READER).class_probabilities(digit[None])[0]
+    return Reading(digit, elbo, vae.reconstruct(digit)[0], chances)
+
+
+def morph(start: np.ndarray, end: np.ndarray, *, frames) -> np.ndarray:
+    """Digits (frames, 28, 28) from digit ``start`` to digit ``end`` through the VAE's latent space."""
+    from generators.sample import latent
+
+    vae = registry.load(DIGIT_VAE)
+    codes = vae.encode(np.stack([start, end]))
+    return latent.interpolate(vae, codes[0], codes[1], frames=frames)
+
+
+def repair(name: str, image: np.ndarray, missing: np.ndarray, **options) -> Iterator:
+    """Fill the ``missing`` pixels of ``image`` with model ``name`` (generators.sample.latent.repair), streamed."""
+    from generators.sample import latent
+
+    return latent.repair(registry.load(name), image, missing, **options)
+
+
+def gmm_components(name: str = "mnist-gmm"):
+    """The mixture ``name``: its component means as digits and weights (heaviest first), its number of
+    components and of PCA dimensions."""
+    sampler = registry.load(name)
+    means, weights = sampler.component_means()
+    return means, weights, sampler.components, sampler.dims
+
 
 
 # --- training ------------------------------------------------------------------------------------------------

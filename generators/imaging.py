@@ -239,3 +239,32 @@ def from_tensor(tensor: "torch.Tensor") -> np.ndarray:
     if array.ndim == 4:
         array = array[0]
     return array[0] if array.shape[0] == 1 else array.transpose(1, 2, 0)
+
+
+# The digit contract (MNIST): a stack of digits is float32 (n, 28, 28) in [0, 1] with bright ink on black.
+DIGIT_SIDE = 28
+
+
+def validate_digits(digits, *, name: str = "digits") -> np.ndarray:
+    """A digit (28, 28) or a stack (n, 28, 28) as float32 (n, 28, 28) in [0, 1], or a ValueError naming what is
+    wrong."""
+    stack = np.asarray(digits, dtype=np.float32)
+    if stack.ndim == 2:
+        stack = stack[None]
+    if stack.ndim != 3 or stack.shape[1:] != (DIGIT_SIDE, DIGIT_SIDE) or len(stack) == 0:
+        raise ValueError(f"{name} must have shape (n, {DIGIT_SIDE}, {DIGIT_SIDE}) or ({DIGIT_SIDE}, {DIGIT_SIDE}), "
+                         f"got {stack.shape}")
+    if not np.all(np.isfinite(stack)) or stack.min() < 0 or stack.max() > 1:
+        raise ValueError(f"{name} pixels must be finite and within [0, 1]; convert with generators.imaging.as_float")
+    return np.ascontiguousarray(stack)
+
+
+def ink_on_paper(digits: np.ndarray) -> np.ndarray:
+    """Digits (bright ink on black) -> the same drawn dark on white, for display: 1 - x."""
+    return (1.0 - np.asarray(digits, dtype=np.float32)).astype(np.float32)
+
+
+def paper_to_ink(image: np.ndarray) -> np.ndarray:
+    """A drawing dark on white (a pad, a scan) -> ink bright on black, as the digit contract has it (1 - x is its
+    own inverse)."""
+    return ink_on_paper(image)

@@ -6,7 +6,8 @@ import pytest
 
 from generators import checkpoint, registry
 from generators.registry import Registry
-from ui import common, sample
+from ui import common
+from ui.sample import generate
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def broken_gmm(checkpoint_copy, monkeypatch):
 
 def test_broken_checkpoint_gives_the_fix_in_the_ui(broken_gmm):
     with pytest.raises(gr.Error, match=r"mnist-gmm\.safetensors.*python -m generators\.train mnist-gmm"):
-        sample.draw_samples(next(iter(sample.SAMPLERS)), 4, 0)
+        generate.draw_samples(next(iter(generate.SAMPLERS)), 4, 0)
     assert registry.load("mnist-lenet").predict(np.zeros((1, 28, 28), np.float32)).shape == (1,)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import gradio as gr
 import numpy as np
-from gradio import processing_utils
+from gradio import processing_utils, utils
 
 from generators import imaging
 from generators.checkpoint import CheckpointError
@@ -27,25 +27,24 @@ HEAVY_LIMIT = 2
 MAX_SEED = 2**31 - 1
 
 
-def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", format: str = "webp") -> str:
-    """gradio.processing_utils.save_pil_to_cache, but never rewriting a file someone may be reading.
+def cache_bytes(data: bytes, file_name: str, cache_dir: str | None = None) -> str:
+    """Write ``data`` into Gradio's cache (``cache_dir``, by default the upload folder Gradio serves and cleans)
+    as <hash of the bytes>/<file_name>, and return its path; no temporary file is left anywhere else.
 
-    Gradio names a cached output by the hash of its bytes and rewrites that file in place on every request.
-    Our outputs are deterministic (same example, same seed, same image), so in a classroom many requests
-    produce the same file at once: one request truncates it while another's browser or client is
-    downloading it, which arrives empty ("peer closed connection", a broken image). Here a file that
-    already exists is reused, and a new one is written under a temporary name and renamed into place, as
-    Gradio's own save_file_to_cache does.
+    Gradio's own save_bytes_to_cache rewrites that file in place on every request. Our outputs are
+    deterministic (same example, same seed, same image), so in a classroom many requests produce the same
+    file at once: one request truncates it while another's browser or client is downloading it, which
+    arrives empty ("peer closed connection", a broken image). Here a file that already exists is reused, and
+    a new one is written under a temporary name beside it and renamed into place.
     """
-    data = processing_utils.encode_pil_to_bytes(img, format)
-    folder = Path(cache_dir) / processing_utils.hash_bytes(data)
+    folder = Path(cache_dir or utils.get_upload_folder()) / processing_utils.hash_bytes(data)
     folder.mkdir(exist_ok=True, parents=True)
-    target = (folder / f"{name}.{format}").resolve()
+    target = (folder / file_name).resolve()
     if target.exists():
         with contextlib.suppress(OSError):
             os.utime(target)  # Gradio's delete_cache ages files by time: this copy is in use again
         return str(target)
-    descriptor, staging = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+    descriptor, staging = tempfile.mkstemp(dir=folder, prefix=f".{file_name}.")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
@@ -54,6 +53,11 @@ def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", form
         Path(staging).unlink(missing_ok=True)
         raise
     return str(target)
+
+
+def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", format: str = "webp") -> str:
+    """gradio.processing_utils.save_pil_to_cache, through ``cache_bytes`` (never rewriting a file in use)."""
+    return cache_bytes(processing_utils.encode_pil_to_bytes(img, format), f"{name}.{format}", cache_dir)
 
 
 def install() -> None:
@@ -154,15 +158,6 @@ def stopped_note(where: str) -> str:
     return f"**Stopped** at {where}; the best result so far is shown."
 
 
-def figure_file(figure, name: str) -> str | None:
-    """A matplotlib ``figure`` saved as a PNG file for a download button (gr.Plot has none of its own)."""
-    if figure is None:
-        return None
-    with tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".png", delete=False) as handle:
-        figure.savefig(handle, format="png", dpi=150, bbox_inches="tight")
-    return handle.name
-
-
 def nothing_uploaded(what: str) -> ValueError:
     """The one wording, on every tab, of a run started with an empty image input."""
     return ValueError(f"no {what}: upload one or click an example")
@@ -236,7 +231,7 @@ def diverging(weights: np.ndarray, zoom: int) -> np.ndarray:
 
 def digit_picture(digit: np.ndarray, zoom: int = 8) -> np.ndarray:
     """A digit (ink bright on black, as in MNIST) drawn dark on white and enlarged, as uint8."""
-    return display(imaging.upscale_nearest(1.0 - digit, zoom))
+    return display(imaging.upscale_nearest(imaging.ink_on_paper(digit), zoom))
 
 
 def whole_number(value, *, name: str, low: int, high: int) -> int:

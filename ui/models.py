@@ -9,7 +9,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from generators import registry
-from ui.common import HEAVY, HEAVY_LIMIT, figure_file, friendly_errors
+from ui.common import HEAVY, HEAVY_LIMIT, friendly_errors
+from ui.figures import figure_file
 
 COLUMNS = ["name", "kind", "loaded", "device", "parameters", "size_mb", "checksum", "note"]
 

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from generators.sample.digits import SIDE, as_digits
+from generators.imaging import DIGIT_SIDE as SIDE, validate_digits
 
 
 @dataclass(frozen=True)
@@ -67,13 +67,13 @@ class DenoisingAutoencoders(nn.Module):
     @torch.no_grad()
     def encode(self, digits: np.ndarray, level: float) -> np.ndarray:
         """Noisy digits float (n, 28, 28) in [0, 1] -> bottleneck codes float32 (n, code)."""
-        x = torch.from_numpy(as_digits(digits)[:, None]).to(self.device)
+        x = torch.from_numpy(validate_digits(digits)[:, None]).to(self.device)
         return self.net(level).encoder(x).cpu().numpy()
 
     @torch.no_grad()
     def denoise(self, digits: np.ndarray, level: float) -> np.ndarray:
         """Noisy digits float (n, 28, 28) in [0, 1] -> reconstructions float32 (n, 28, 28) in [0, 1]."""
-        x = torch.from_numpy(as_digits(digits)[:, None]).to(self.device)
+        x = torch.from_numpy(validate_digits(digits)[:, None]).to(self.device)
         return torch.sigmoid(self.net(level)(x))[:, 0].cpu().numpy()
 
     def config_dict(self) -> dict:
@@ -89,7 +89,7 @@ class DenoisingAutoencoders(nn.Module):
 
 def noisy_digits(digits: np.ndarray, *, sigma: float, seed: int) -> np.ndarray:
     """x + sigma n, clipped to [0, 1] (a digit image stays an image), float32 (n, 28, 28); seeded."""
-    digits = as_digits(digits)
+    digits = validate_digits(digits)
     noise = np.random.default_rng(seed).standard_normal(digits.shape).astype(np.float32)
     return np.clip(digits + float(sigma) * noise, 0.0, 1.0).astype(np.float32)
 

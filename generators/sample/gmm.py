@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import logsumexp
 
-SIDE = 28
+from generators import checks, imaging
+from generators.sample import count
 
 
 class GMMSampler:
@@ -82,11 +83,11 @@ class GMMSampler:
                                                                                         self.pca_components))
         mean, components = self._decoder
         flat = mean + torch.from_numpy(np.asarray(codes, dtype=np.float64)).to(self.device) @ components  # (n, 784)
-        return flat.clamp(0.0, 1.0).reshape(-1, SIDE, SIDE).float().cpu().numpy()
+        return flat.clamp(0.0, 1.0).reshape(-1, imaging.DIGIT_SIDE, imaging.DIGIT_SIDE).float().cpu().numpy()
 
     def sample_codes(self, n: int, *, seed: int) -> tuple[np.ndarray, np.ndarray]:
         """(codes (n, d), component index (n,)) drawn with k ~ Cat(pi), z = mu_k + L_k eps, eps ~ N(0, I)."""
-        return draw_mixture(self.weights, self.means, self.cholesky, _count(n), seed=seed)
+        return draw_mixture(self.weights, self.means, self.cholesky, count(n), seed=checks.seed(seed))
 
     def sample(self, n: int, *, seed: int) -> np.ndarray:
         """n digits, float32 (n, 28, 28) in [0, 1]; the same seed gives the same digits."""
@@ -134,11 +135,3 @@ def _log_gaussian(x: np.ndarray, mean: np.ndarray, chol: np.ndarray) -> np.ndarr
     white = solve_triangular(chol, (x - mean).T, lower=True)                 # (d, n)
     return (-0.5 * np.sum(white ** 2, axis=0) - np.log(np.diag(chol)).sum()
             - 0.5 * len(mean) * np.log(2 * np.pi))
-
-
-def _count(n) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer, float)) or n != n or int(n) != n:
-        raise ValueError(f"n must be a whole number of samples, got {n!r}")
-    if not 1 <= int(n) <= 10_000:
-        raise ValueError(f"n must be between 1 and 10000, got {int(n)}")
-    return int(n)

@@ -12,7 +12,8 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from generators.sample.digits import as_digits
+from generators import checks
+from generators.imaging import DIGIT_SIDE, validate_digits
 
 
 def slerp(start: np.ndarray, end: np.ndarray, frames: int) -> np.ndarray:
@@ -25,9 +26,8 @@ def slerp(start: np.ndarray, end: np.ndarray, frames: int) -> np.ndarray:
     start, end = np.asarray(start, np.float64).ravel(), np.asarray(end, np.float64).ravel()
     if start.shape != end.shape:
         raise ValueError(f"codes must have the same size, got {start.shape} and {end.shape}")
-    if isinstance(frames, bool) or not isinstance(frames, (int, np.integer)) or not 2 <= frames <= 200:
-        raise ValueError(f"frames must be a whole number from 2 to 200, got {frames!r}")
-    t = np.linspace(0.0, 1.0, int(frames))[:, None]                             # (frames, 1)
+    frames = checks.whole(frames, name="frames", low=2, high=200)
+    t = np.linspace(0.0, 1.0, frames)[:, None]                             # (frames, 1)
     norms = (1 - t) * np.linalg.norm(start) + t * np.linalg.norm(end)
     unit0, unit1 = start / max(np.linalg.norm(start), 1e-12), end / max(np.linalg.norm(end), 1e-12)
     omega = np.arccos(np.clip(unit0 @ unit1, -1.0, 1.0))
@@ -56,8 +56,7 @@ class LatentMap:
 def latent_map(model, images: np.ndarray, labels: np.ndarray, *, size: int = 15, span: float = 2.5) -> LatentMap:
     """Decode a ``size`` x ``size`` grid over the plane of the two principal directions of the digits' codes
     (the posterior means), centred on their mean and ``span`` standard deviations wide each way."""
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 2 <= size <= 40:
-        raise ValueError(f"size must be a whole number from 2 to 40, got {size!r}")
+    size = checks.whole(size, name="size", low=2, high=40)
     codes = model.encode(images).astype(np.float64)                           # (n, d)
     centre = codes.mean(0)
     # PCA by SVD of the centred codes: codes - centre = U S V^T; the plane is spanned by V's first two rows.
@@ -68,7 +67,7 @@ def latent_map(model, images: np.ndarray, labels: np.ndarray, *, size: int = 15,
     xs = np.linspace(-scale[0], scale[0], size)
     ys = np.linspace(scale[1], -scale[1], size)                               # top row = largest y
     grid = np.stack(np.meshgrid(xs, ys), -1).reshape(-1, 2)                   # (size * size, 2)
-    tiles = model.decode((centre + grid @ plane).astype(np.float32)).reshape(size, size, 28, 28)
+    tiles = model.decode((centre + grid @ plane).astype(np.float32)).reshape(size, size, DIGIT_SIDE, DIGIT_SIDE)
     variance = singular ** 2
     return LatentMap(tiles, (-scale[0], scale[0], -scale[1], scale[1]), points, np.asarray(labels),
                      tuple(float(v) for v in variance[:2] / variance.sum()))
@@ -79,8 +78,8 @@ def sample_digit(model, judge, digit: int, n: int, *, seed: int, confidence: flo
     """Classifier-guided choice: draw ``pool`` prior codes, keep the ``n`` whose digits the LeNet ``judge``
     reads as ``digit`` with the highest probability (each at least ``confidence``). The model is unchanged, so
     its unconditional samples are too. Returns (digits (n, 28, 28), share of the pool accepted)."""
-    if isinstance(digit, bool) or not isinstance(digit, (int, np.integer)) or not 0 <= digit <= 9:
-        raise ValueError(f"digit must be a whole number from 0 to 9, got {digit!r}")
+    digit = checks.whole(digit, name="digit", low=0, high=9)
+    n = checks.whole(n, name="n", low=1, high=pool)
     candidates = model.sample(pool, seed=seed)
     chance = judge.class_probabilities(candidates)[:, digit]
     accepted = np.flatnonzero(chance >= confidence)
@@ -109,22 +108,21 @@ def repair(model, image: np.ndarray, missing: np.ndarray, *, steps: int = 200, r
     with Adam from ``restarts`` prior draws (plus the encoder's guess, for a VAE), yielding the best candidate
     every ``every`` steps so the search can be watched converging; stops after ``steps`` or ``time_cap`` s.
     """
-    image = as_digits(image)[0]
+    image = validate_digits(image, name="image")[0]
     missing = np.asarray(missing, dtype=bool)
     if missing.shape != image.shape:
-        raise ValueError(f"the mask must have the digit's shape (28, 28), got {missing.shape}")
+        raise ValueError(f"the mask must have the digit's shape ({DIGIT_SIDE}, {DIGIT_SIDE}), got {missing.shape}")
     if missing.all() or not missing.any():
         raise ValueError("the mask must hide some pixels and leave some visible")
-    for name, value, low, high in (("steps", steps, 1, 5000), ("restarts", restarts, 1, 256)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-            raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}")
+    steps = checks.whole(steps, name="steps", low=1, high=5000)
+    restarts = checks.whole(restarts, name="restarts", low=1, high=256)
     start = time.perf_counter()
     codes = model.latents(restarts, seed=seed)
     if hasattr(model, "encode"):
         codes[0] = model.encode(np.where(missing, 0.0, image))[0]
     device = model.device
     z = torch.tensor(codes, device=device, requires_grad=True)
-    target = torch.from_numpy(image).to(device).expand(restarts, 28, 28)
+    target = torch.from_numpy(image).to(device).expand(restarts, DIGIT_SIDE, DIGIT_SIDE)
     visible = torch.from_numpy(~missing).to(device).float()
     optimizer = torch.optim.Adam([z], lr=lr)
     for step in range(1, steps + 1):

@@ -7,6 +7,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from generators.imaging import validate_digits
+
 
 class LeNet(nn.Module):
     def __init__(self):
@@ -34,9 +36,7 @@ class LeNet(nn.Module):
         return model.to(device).eval()
 
     def _batches(self, images: np.ndarray, batch: int = 1000):
-        images = np.asarray(images, dtype=np.float32)
-        if images.ndim != 3 or images.shape[1:] != (28, 28):
-            raise ValueError(f"digits must have shape (n, 28, 28), got {images.shape}")
+        images = validate_digits(images)
         with torch.inference_mode():
             for start in range(0, len(images), batch):
                 chunk = torch.from_numpy(images[start:start + batch, None]).to(self.device)

@@ -8,7 +8,9 @@ import numpy as np
 from scipy import ndimage
 from skimage.transform import resize
 
-SIDE = 28
+from generators import imaging
+from generators.imaging import DIGIT_SIDE
+
 BOX = 20
 INK_THRESHOLD = 0.2        # a pixel counts as ink from this darkness on
 MIN_INK_FRACTION = 0.002   # less inked area than this (0.2 % of the pad) is a blank pad
@@ -21,10 +23,9 @@ def ink_from_rgba(image: np.ndarray) -> np.ndarray:
     image = np.asarray(image)
     if image.ndim != 3 or image.shape[2] not in (3, 4) or min(image.shape[:2]) < 8:
         raise ValueError(f"a drawing must be an (H, W, 3 or 4) image at least 8 pixels wide, got {image.shape}")
-    pixels = image.astype(np.float32) / (255.0 if image.dtype == np.uint8 else 1.0)
-    luminance = pixels[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
-    alpha = pixels[..., 3] if image.shape[2] == 4 else np.ones(image.shape[:2], np.float32)
-    return np.clip(alpha * (1.0 - luminance), 0.0, 1.0)
+    ink = imaging.paper_to_ink(imaging.to_gray(imaging.as_float(image, name="the drawing")))
+    alpha = imaging.as_float(image[..., 3], name="the drawing's alpha") if image.shape[2] == 4 else 1.0
+    return np.clip(alpha * ink, 0.0, 1.0).astype(np.float32)
 
 
 def mnist_style(ink: np.ndarray) -> np.ndarray:
@@ -47,11 +48,11 @@ def mnist_style(ink: np.ndarray) -> np.ndarray:
     factor = BOX / max(height, width)
     shape = (max(1, round(height * factor)), max(1, round(width * factor)))
     small = np.clip(resize(crop, shape, anti_aliasing=True, preserve_range=True), 0.0, 1.0)
-    field = np.zeros((SIDE, SIDE), dtype=np.float64)
-    top, left = (SIDE - shape[0]) // 2, (SIDE - shape[1]) // 2
+    field = np.zeros((DIGIT_SIDE, DIGIT_SIDE), dtype=np.float64)
+    top, left = (DIGIT_SIDE - shape[0]) // 2, (DIGIT_SIDE - shape[1]) // 2
     field[top:top + shape[0], left:left + shape[1]] = small
     # Move the centre of mass sum_i x_i r_i / sum_i x_i to pixel (14, 14), where MNIST digits have theirs.
     mass_row, mass_col = ndimage.center_of_mass(field)
-    centre = SIDE / 2
+    centre = DIGIT_SIDE / 2
     field = ndimage.shift(field, (centre - mass_row, centre - mass_col), order=1, mode="constant", cval=0.0)
     return np.clip(field, 0.0, 1.0).astype(np.float32)

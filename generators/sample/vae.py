@@ -38,7 +38,10 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from generators.sample.digits import TorchDigitModel, as_digits, count
+from generators import checks
+from generators.imaging import validate_digits
+from generators.sample import count
+from generators.sample.digits import TorchDigitModel
 from generators.sample.gmm import draw_mixture
 
 CODE_PRIOR = "code_prior."
@@ -107,7 +110,7 @@ class VAE(TorchDigitModel):
         ``images`` (the aggregate posterior); returns the mean log-likelihood per code of the fit."""
         from sklearn.mixture import GaussianMixture
 
-        x = self._tensor(as_digits(images))
+        x = self._tensor(validate_digits(images))
         generator = torch.Generator(device=self.device).manual_seed(seed)
         with torch.inference_mode():
             mean, log_var = self.posterior(x)
@@ -123,7 +126,8 @@ class VAE(TorchDigitModel):
         if self._prior(prior) == "normal":
             return super().latents(n, seed=seed)
         fit = self.code_prior
-        codes, _ = draw_mixture(fit["weights"], fit["means"], fit["cholesky"], count(n), seed=seed)
+        codes, _ = draw_mixture(fit["weights"], fit["means"], fit["cholesky"], count(n),
+                                seed=checks.seed(seed))
         return codes.astype(np.float32)
 
     def config_dict(self) -> dict:
@@ -180,7 +184,7 @@ class VAE(TorchDigitModel):
 
     def encode(self, images: np.ndarray) -> np.ndarray:
         """Digits float (n, 28, 28) in [0, 1] -> the posterior means mu_phi(x), float32 (n, d)."""
-        x = self._tensor(as_digits(images))
+        x = self._tensor(validate_digits(images))
         with torch.inference_mode():
             mean, _ = self.posterior(x)
         return mean.cpu().numpy()
@@ -191,12 +195,11 @@ class VAE(TorchDigitModel):
         reparameterised samples of z (seeded, so the same call gives the same numbers). ``refine``: Adam steps
         that tighten each digit's q(z | x) first (module docstring); 0 takes the encoder's q as it is.
         ``prior``: the fitted code mixture that ``sample`` draws from ("fitted", when there is one) or N(0, I)."""
-        x = self._tensor(as_digits(images))
+        x = self._tensor(validate_digits(images))
         prior = self._prior(prior)
-        for name, value, low, high in (("draws", draws, 1, 1000), ("refine", refine, 0, 10_000)):
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}")
-        generator = torch.Generator(device=self.device).manual_seed(seed)
+        draws = checks.whole(draws, name="draws", low=1, high=1000)
+        refine = checks.whole(refine, name="refine", low=0, high=10_000)
+        generator = torch.Generator(device=self.device).manual_seed(checks.seed(seed))
         with torch.inference_mode():
             mean, log_var = self.posterior(x)
         if refine:

@@ -1,5 +1,8 @@
 """generators.api: the edge that answers registry queries for the families."""
 
+import numpy as np
+import pytest
+
 from generators import api, registry
 
 
@@ -9,3 +12,24 @@ def test_fast_styles_are_the_registry_entries_of_the_style_kind():
     for name in styles:
         assert registry.spec(f"style-{name}").kind == api.STYLE_KIND
     assert len(styles) == len(registry.default.names(kind=api.STYLE_KIND))
+
+
+def test_sample_draws_the_registry_models_digits():
+    digits = api.sample("mnist-gmm", 4, seed=1)
+    assert digits.shape == (4, 28, 28) and digits.dtype == np.float32
+    np.testing.assert_array_equal(digits, registry.load("mnist-gmm").sample(4, seed=1))
+
+
+def test_a_bad_sample_request_is_refused_by_the_model_once_with_the_fix():
+    with pytest.raises(ValueError, match="n must be a whole number between 1 and 10000"):
+        api.sample("mnist-gmm", 0, seed=1)
+    with pytest.raises(ValueError, match="seed must be a whole number between 0 and 2147483647"):
+        api.sample("mnist-gmm", 4, seed=-1)
+
+
+def test_interpolation_runs_from_seed_a_to_seed_b():
+    strip = api.interpolate_seeds("mnist-vae", 1, 2, frames=5)
+    vae = registry.load("mnist-vae")
+    assert strip.shape == (5, 28, 28)
+    np.testing.assert_allclose(strip[[0, -1]], vae.decode(np.concatenate([vae.latents(1, seed=1),
+                                                                         vae.latents(1, seed=2)])), atol=1e-5)

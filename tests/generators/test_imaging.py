@@ -120,3 +120,29 @@ def test_too_small_image_names_the_file_its_role_and_the_minimum(tmp_path):
     Image.new("RGB", (1, 1)).save(path)
     with pytest.raises(ValueError, match=r"The style image \(dot\.png\) is 1x1 pixels.*at least 16"):
         imaging.load_image(str(path), min_side=16, name="The style image")
+
+
+@pytest.mark.parametrize("bad, message", [
+    (np.zeros((2, 28, 27), np.float32), r"shape \(n, 28, 28\)"),
+    (np.zeros((0, 28, 28), np.float32), r"shape \(n, 28, 28\)"),
+    (np.full((28, 28), 1.5, np.float32), r"within \[0, 1\]"),
+    (np.full((28, 28), np.nan, np.float32), "finite"),
+])
+def test_digits_outside_the_contract_are_refused(bad, message):
+    with pytest.raises(ValueError, match=message):
+        imaging.validate_digits(bad)
+
+
+def test_one_digit_becomes_a_stack_of_one_float32():
+    digit = np.random.default_rng(0).random((imaging.DIGIT_SIDE, imaging.DIGIT_SIDE))
+    stack = imaging.validate_digits(digit)
+    assert stack.shape == (1, 28, 28) and stack.dtype == np.float32
+    np.testing.assert_allclose(stack[0], digit, atol=1e-7)
+
+
+def test_ink_on_paper_and_back_is_the_identity_and_turns_ink_dark():
+    digits = np.zeros((2, 28, 28), np.float32)
+    digits[:, 10:18, 12:16] = 1.0   # a bright stroke on black
+    paper = imaging.ink_on_paper(digits)
+    assert paper.dtype == np.float32 and paper[0, 0, 0] == 1.0 and paper[0, 12, 13] == 0.0
+    np.testing.assert_array_equal(imaging.paper_to_ink(paper), digits)

@@ -38,8 +38,9 @@ def test_a_duration_must_be_positive():
 
 
 def test_the_heavy_handlers_are_marked_for_the_gpu():
-    from ui import autoencoder, denoise, learned_filters, sample, stylize, texture
+    from ui import autoencoder, denoise, learned_filters, stylize, texture
+    from ui.sample import generate, repair
 
     for handler in (denoise.corrupt_and_restore, learned_filters.learned, texture.grow, stylize.run,
-                    sample.draw_samples, sample.repair_digit, autoencoder.autoencode):
+                    generate.draw_samples, repair.repair_digit, autoencoder.autoencode):
         assert getattr(handler, "__gpu_seconds__", None), handler.__name__

@@ -1,0 +1,88 @@
+"""The Sample tab: files it writes stay in Gradio's cache, its examples are computed once, it loads models only
+through generators.api."""
+
+import ast
+import tempfile
+import time
+from pathlib import Path
+
+import gradio as gr
+import numpy as np
+import pytest
+from gradio.helpers import Examples
+from PIL import Image
+
+from generators import api
+from ui import figures
+from ui.sample import repair, walk
+
+UI_SAMPLE = Path(__file__).resolve().parents[2] / "ui" / "sample"
+
+
+@pytest.fixture
+def folders(tmp_path, monkeypatch):
+    """(the system's temporary folder, Gradio's cache), both empty and private to the test."""
+    system, cache = tmp_path / "tmp", tmp_path / "gradio"
+    system.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system))
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(cache))
+    monkeypatch.setenv("GRADIO_EXAMPLES_CACHE", str(tmp_path / "examples"))
+    return system, cache
+
+
+def test_the_sample_tab_loads_models_only_through_generators_api():
+    for path in UI_SAMPLE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            assert not any(name.startswith("generators.registry") for name in names), path.name
+
+
+def test_gifs_and_figures_are_written_into_gradios_cache_and_nowhere_else(folders):
+    system, cache = folders
+    frames = np.random.default_rng(0).random((5, 28, 28)).astype(np.float32)
+    animation = Path(figures.gif_file(frames, "walk"))
+    assert animation.is_relative_to(cache) and animation.suffix == ".gif"
+    with Image.open(animation) as gif:
+        assert gif.n_frames == 2 * 5 - 2   # forth and back, the ends once
+    assert figures.gif_file(frames, "walk") == str(animation)   # the same frames reuse the same file
+    from matplotlib.figure import Figure
+
+    plot = Figure()
+    plot.add_subplot().plot([0, 1], [1, 0])
+    picture = Path(figures.figure_file(plot, "curve"))
+    assert picture.is_relative_to(cache) and Image.open(picture).format == "PNG"
+    assert list(system.iterdir()) == []
+
+
+def _examples(demo: gr.Blocks) -> list[Examples]:
+    """The gr.Examples of ``demo`` (each registers its caching among the app's start-up events)."""
+    return [event.__self__ for event in demo.extra_startup_events if isinstance(event.__self__, Examples)]
+
+
+@pytest.mark.parametrize("build, handler, example", [
+    (walk.build_interpolate, "interpolate_seeds", 1),
+    (repair.build, "repair", 0),
+])
+def test_an_example_is_computed_on_its_first_click_only(folders, monkeypatch, build, handler, example):
+    calls = []
+    compute = getattr(api, handler)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(api, handler, counted)
+    with gr.Blocks() as demo:
+        build()
+    (examples,) = _examples(demo)
+    assert examples.cache_examples == "lazy" and calls == []   # nothing is computed at start-up
+    first = examples.load_from_cache(example)
+    started = time.perf_counter()
+    second = examples.load_from_cache(example)
+    assert time.perf_counter() - started < 1.0
+    assert len(calls) == 1 and first == second

@@ -1,0 +1,35 @@
+"""Sample tab: draw handwritten digits from three generative models (GMM, VAE, GAN), ask for a given digit,
+walk their latent spaces, map the VAE's, draw a digit for the VAE to read, and repair hidden pixels.
+
+One room (sub-tab) per module: generate, walk (interpolate and the latent map), draw, repair. The "how each
+method works" text is how_it_works.md beside them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+
+from ui.common import LATEX, brush_ready
+from ui.sample import draw, generate, repair, walk
+
+HOW_IT_WORKS = Path(__file__).with_name("how_it_works.md")
+
+
+def build() -> None:
+    gr.Markdown("Handwritten digits from three generative models trained on the same 4,000 MNIST digits. "
+                "The same seed always gives the same digits.")
+    with gr.Tabs():
+        with gr.Tab("Generate"):
+            generate.build()
+        with gr.Tab("Interpolate"):
+            walk.build_interpolate()
+        with gr.Tab("Latent map"):
+            walk.build_map()
+        with gr.Tab("Draw") as drawing:
+            pad = draw.build()
+        brush_ready(drawing.select, pad)
+        with gr.Tab("Repair"):
+            repair.build()
+    with gr.Accordion("How each method works", open=False):
+        gr.Markdown(HOW_IT_WORKS.read_text(encoding="utf-8"), latex_delimiters=LATEX)

@@ -1,0 +1,127 @@
+"""Sample tab, Generate room: a sheet of digits from one model (or a chosen digit), the three side by side,
+and what the GMM learned."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import gradio as gr
+import numpy as np
+
+from generators import api
+from ui.common import HEAVY, HEAVY_LIMIT, MAX_SEED, digit_picture, friendly_errors, output_image
+from ui.figures import digit_sheet
+from ui.gpu import on_gpu
+from ui.sample.shared import DIGITS, SAMPLERS, elapsed, model_name
+
+MAX_SAMPLES = 256
+ZOOM = 3
+
+
+@on_gpu()
+@friendly_errors
+def draw_samples(model: str, count, seed) -> tuple[np.ndarray, str]:
+    """A grid of ``count`` digits from ``model`` drawn with ``seed``, and the model's measured figures."""
+    return _samples(model_name(model, SAMPLERS), count, seed)
+
+
+@on_gpu()
+@friendly_errors
+def compare_samples(count, seed) -> tuple:
+    """The same number of digits from each of the three models, side by side, each with its figures."""
+    return tuple(output for name in SAMPLERS.values() for output in _samples(name, count, seed))
+
+
+@on_gpu()
+@friendly_errors
+def draw_digit(model: str, digit: str, count, seed) -> tuple[np.ndarray, str]:
+    """Classifier-guided choice: ``count`` samples the LeNet reads as ``digit`` (from a pool of 4,096)."""
+    name = model_name(model, SAMPLERS)
+    start = time.perf_counter()
+    digits, share = api.sample_digit(name, digit, count, seed=seed)
+    return digit_sheet(digits, zoom=ZOOM), (
+        f"`{name}`: {len(digits)} of the 4,096 samples drawn with seed {seed} that LeNet reads as a **{digit}** "
+        f"(at least 90 % sure; {share:.1%} of the pool qualified). The model itself is unchanged.  \n"
+        f"{elapsed(start)}")
+
+
+@friendly_errors
+def gmm_components(model: str) -> tuple[list, str]:
+    """The mixture's component means as digits, each captioned with its weight pi_k (empty for other models)."""
+    name = model_name(model, SAMPLERS)
+    if name != "mnist-gmm":
+        return [], ""
+    means, weights, components, dims = api.gmm_components(name)
+    gallery = [(digit_picture(mean, 4), f"π = {weight:.3f}") for mean, weight in zip(means, weights)]
+    config = api.sample_card(name).get("config", {})
+    text = (f"**What the GMM learned**: {components} Gaussians in a {dims}-dimensional PCA "
+            f"space (chosen by validation likelihood; regularisation {config.get('reg_covar', '?')}). Each image "
+            "is one Gaussian's mean mapped back to pixels, heaviest first; sampling picks one with "
+            "probability π and adds correlated noise around its mean.")
+    return gallery, text
+
+
+def random_seed() -> int:
+    return random.randint(0, 99_999)
+
+
+def _samples(name: str, count, seed) -> tuple[np.ndarray, str]:
+    start = time.perf_counter()
+    digits = api.sample(name, count, seed=seed)
+    return digit_sheet(digits, zoom=ZOOM), f"{_figures(name)}  \n{elapsed(start)}"
+
+
+def _figures(name: str) -> str:
+    """The measured figures of model ``name``'s card, in one line."""
+    metrics = api.sample_card(name).get("metrics", {})
+    if "frechet_lenet" not in metrics:
+        return f"`{name}`: no measured figures in its card yet."
+    shares = metrics.get("class_fractions", [])
+    balance = f"{min(shares):.0%}–{max(shares):.0%}" if shares else "?"
+    likelihood = ""
+    if "test_log_likelihood_nats" in metrics:
+        likelihood = f" · held-out log-likelihood {metrics['test_log_likelihood_nats']} nats (density on pixels)"
+    elif "test_elbo_nats" in metrics:
+        likelihood = f" · held-out ELBO {metrics['test_elbo_nats']} nats (Bernoulli)"
+    return (f"`{name}`: Fréchet distance to held-out digits **{metrics['frechet_lenet']}** "
+            f"(real vs real: {metrics.get('frechet_real_vs_real', '?')}; lower is better) · "
+            f"each class {balance} of samples{likelihood}")
+
+
+def build() -> None:
+    with gr.Row():
+        with gr.Column(scale=1, min_width=260):
+            model = gr.Dropdown(list(SAMPLERS), value=next(iter(SAMPLERS)), label="Model")
+            count = gr.Slider(1, MAX_SAMPLES, value=64, step=1, precision=0, label="Number of samples")
+            with gr.Row():
+                seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
+                dice = gr.Button("Random seed", size="sm")
+            go = gr.Button("Sample", variant="primary")
+            with gr.Row():
+                digit = gr.Dropdown(DIGITS, value="3", label="Digit", min_width=80)
+                go_digit = gr.Button("Sample this digit")
+            compare = gr.Button("Compare all three models")
+        with gr.Column(scale=2):
+            samples = output_image("Samples")
+            figures = gr.Markdown(label="Figures")
+    gr.Markdown("**Side by side**: the same number of samples and seed from each model, with its measured figures.")
+    with gr.Row(equal_height=True):
+        sides = []
+        for label in SAMPLERS:
+            with gr.Column(min_width=200):
+                sides += [output_image(label.split(":")[0]), gr.Markdown(label=f"{label.split(':')[0]} figures")]
+    with gr.Accordion("What the GMM learned", open=False):
+        learned = gr.Markdown(label="What it learned")
+        means = gr.Gallery(label="Component means (weight π)", columns=10, height="auto", format="png")
+
+    heavy = dict(concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    sample_event = dict(fn=draw_samples, inputs=[model, count, seed], outputs=[samples, figures], **heavy)
+    show_learned = dict(fn=gmm_components, inputs=model, outputs=[means, learned])
+    go.click(**sample_event, api_name="sample").then(**show_learned, api_visibility="private")
+    dice.click(random_seed, outputs=seed, api_visibility="private").then(
+        **sample_event, api_visibility="private").then(**show_learned, api_visibility="private")
+    go_digit.click(draw_digit, inputs=[model, digit, count, seed], outputs=[samples, figures], api_name="sample_digit",
+                   **heavy)
+    compare.click(compare_samples, inputs=[count, seed], outputs=sides, api_name="compare", **heavy)
+    model.change(**show_learned, api_name="components")

@@ -1,0 +1,74 @@
+"""Sample tab, Repair room: hide part of a held-out digit and let a model fill it in, streamed until Stop."""
+
+from __future__ import annotations
+
+import gradio as gr
+import numpy as np
+
+from generators import api, checks
+from generators.datasets import mnist
+from generators.sample import masks
+from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, digit_picture, friendly_errors, output_image, stop_button,
+                       stoppable, stopped_note)
+from ui.gpu import on_gpu
+from ui.sample.shared import GAN, LATENT_MODELS, VAE, model_name
+
+BIG = 8
+REPAIR_STEPS = 150
+REPAIR_TIME_CAP = 30.0
+# A repair is deterministic (model, digit, mask, seed) unless the time cap cuts it short: each example is
+# computed on its first click only.
+EXAMPLES = [[VAE, 3, "bottom half", 0], [GAN, 10, "left half", 0], [VAE, 25, "random 60% of pixels", 0]]
+
+
+@on_gpu()
+@friendly_errors
+def repair_digit(model: str, index, mask: str, seed, request: gr.Request = None):
+    """Hide part of held-out digit ``index`` and search the model's latent space for a code that explains the
+    visible pixels; stream the search (masked input, current repair, progress) until done or Stop."""
+    name = model_name(model, LATENT_MODELS)
+    image = mnist("test").images[checks.whole(index, name="Held-out digit", low=0, high=999)]
+    missing = masks.make_mask(mask, seed=seed)
+    shown = digit_picture(np.where(missing, 0.5, image), BIG)
+    masked_error = float(np.mean(image[missing] ** 2))
+    with stoppable(request, "repair") as stop:
+        for found in api.repair(name, image, missing, seed=seed, restarts=8, steps=REPAIR_STEPS, every=1,
+                                time_cap=REPAIR_TIME_CAP):
+            finished = found.step == REPAIR_STEPS or stop.is_set() or found.elapsed > REPAIR_TIME_CAP
+            if found.step % 10 and not finished:
+                continue
+            error = float(np.mean((found.filled[missing] - image[missing]) ** 2))
+            state = f"step {found.step} of {REPAIR_STEPS}"
+            if found.step == REPAIR_STEPS:
+                state = "done"
+            elif finished and not stop.is_set():   # the search's time cap
+                state = f"time cap at {state}"
+            stopped = f"  \n{stopped_note(state)}" if stop.is_set() and found.step < REPAIR_STEPS else ""
+            yield shown, digit_picture(found.filled, BIG), (
+                f"{state}: visible-pixel loss {found.visible_loss:.1f} nats · squared error on the hidden "
+                f"pixels {error:.4f} (hidden pixels left black: {masked_error:.4f}) · {found.elapsed:.1f} s{stopped}")
+            if stop.is_set():
+                return
+
+
+def build() -> None:
+    with gr.Row():
+        with gr.Column(scale=1, min_width=260):
+            model = gr.Dropdown(list(LATENT_MODELS), value=next(iter(LATENT_MODELS)), label="Model")
+            index = gr.Slider(0, 999, value=3, step=1, precision=0, label="Held-out digit (never trained on)")
+            mask = gr.Dropdown(list(masks.MASKS), value="bottom half", label="Hide")
+            seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed (starting codes)")
+            with gr.Row():
+                go = gr.Button("Repair", variant="primary")
+                stop = gr.Button("Stop", variant="stop")
+        with gr.Column(scale=2):
+            with gr.Row():
+                shown = output_image("What the model sees (grey = hidden)", height=260)
+                filled = output_image("Repaired", height=260, elem_id="repair-filled")
+            progress = gr.Markdown(label="Progress")
+    # Below the row, full width: in the narrow left column its Hide and Seed columns were cut off.
+    gr.Examples(EXAMPLES, inputs=[model, index, mask, seed], outputs=[shown, filled, progress], fn=repair_digit,
+                cache_examples=True, cache_mode="lazy")
+    go.click(repair_digit, inputs=[model, index, mask, seed], outputs=[shown, filled, progress],
+             api_name="repair", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    stop_button(stop, "repair")
