@@ -18,11 +18,14 @@ import copy
 
 import numpy as np
 import torch
+from torch import nn
 from torch.nn import functional as F
+from torch.nn.utils.parametrizations import spectral_norm
 
 from generators.datasets import mnist
 from generators.denoise.autoencoder import DAE, DAEConfig, noisy_digits
-from generators.live.run import Run, number_in, seeded, whole
+from generators.live.run import Run, choice, number_in, seeded, whole
+from generators.sample.digits import TorchDigitModel
 from generators.sample.gan import GAN, Discriminator, GANConfig
 from generators.sample.vae import VAE, VAEConfig
 
@@ -86,11 +89,16 @@ class DigitGANRun(DigitRun):
     train_curve, held_curve = "D(x) on training digits", "D(x) on held-out digits"
 
     def __init__(self, seed: int = 0, *, lr: float = 2e-4, batch: int = 64, code: int = 32, train_digits: int = 4000,
-                 width: int = 8):
+                 net: str = "conv", width: int = 8):
         super().__init__(seed, lr=lr, batch=batch, code=code, train_digits=train_digits)
-        width = whole(width, "width", 4, 32, self.kind)
-        config = GANConfig(latent=self.code, channels=width, critic_channels=2 * width)
-        self.g, self.d = seeded(self.seed, lambda: (GAN(config), Discriminator(config)))
+        self.net = choice(net, "net", ("conv", "mlp"), self.kind)
+        if self.net == "conv":
+            width = whole(width, "width", 4, 32, self.kind)
+            config = GANConfig(latent=self.code, channels=width, critic_channels=2 * width)
+            self.g, self.d = seeded(self.seed, lambda: (GAN(config), Discriminator(config)))
+        else:
+            width = whole(width, "width", 16, 1024, self.kind)
+            self.g, self.d = seeded(self.seed, lambda: (MLPGenerator(self.code, width), MLPDiscriminator(width)))
         self.average = copy.deepcopy(self.g).eval()
         self.g_opt = torch.optim.Adam(self.g.parameters(), lr=self.lr, betas=(0.0, 0.9))
         self.d_opt = torch.optim.Adam(self.d.parameters(), lr=self.lr, betas=(0.0, 0.9))
@@ -128,6 +136,39 @@ class DigitGANRun(DigitRun):
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         return self.average.sample(self._count(n), seed=seed)
+
+
+class MLPGenerator(TorchDigitModel):
+    """z (N, d) -> pixel logits (N, 1, 28, 28) through two batch-normalised ReLU layers (Goodfellow et al. 2014's
+    fully connected generator)."""
+
+    def __init__(self, latent: int, width: int):
+        super().__init__()
+        self.latent = latent
+        self.net = nn.Sequential(
+            nn.Linear(latent, width), nn.BatchNorm1d(width), nn.ReLU(),
+            nn.Linear(width, 2 * width), nn.BatchNorm1d(2 * width), nn.ReLU(),
+            nn.Linear(2 * width, 28 * 28), nn.Unflatten(1, (1, 28, 28)),                   # (N, 1, 28, 28)
+        )
+
+    def logits(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z)
+
+
+class MLPDiscriminator(nn.Module):
+    """(N, 1, 28, 28) in [0, 1] -> (N,) scores through spectrally normalised layers (Miyato et al. 2018)."""
+
+    def __init__(self, width: int):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Flatten(),                                                                  # (N, 784)
+            spectral_norm(nn.Linear(28 * 28, 2 * width)), nn.LeakyReLU(0.2),
+            spectral_norm(nn.Linear(2 * width, width)), nn.LeakyReLU(0.2),
+            spectral_norm(nn.Linear(width, 1)),                                            # (N, 1)
+        )
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.net(2 * images - 1)[:, 0]
 
 
 class DigitVAERun(DigitRun):
