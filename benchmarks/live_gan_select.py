@@ -35,6 +35,7 @@ CANDIDATES = {
     "mlp256-lr1e-3": {"net": "mlp", "width": 256, "lr": 1e-3},
     "mlp512": {"net": "mlp", "width": 512},
     "mlp128-lr5e-4": {"net": "mlp", "width": 128, "lr": 5e-4},
+    "mlp128-lr1e-3": {"net": "mlp", "width": 128, "lr": 1e-3},
 }
 
 

@@ -32,6 +32,8 @@ from generators.sample.vae import VAE, VAEConfig
 EVAL_EVERY = 50        # steps between held-out measurements
 GRID = (6, 10)         # rows, columns of the sample picture
 MAX_SAMPLES = 10_000
+# mnist-gan's networks -> (default, lowest, highest) width: DCGAN channels at 28x28, or hidden units of the MLP.
+GAN_WIDTHS = {"mlp": (256, 16, 1024), "conv": (8, 4, 32)}
 
 
 class DigitRun(Run):
@@ -88,16 +90,16 @@ class DigitGANRun(DigitRun):
     watched = "D loss"
     train_curve, held_curve = "D(x) on training digits", "D(x) on held-out digits"
 
-    def __init__(self, seed: int = 0, *, lr: float = 2e-4, batch: int = 64, code: int = 32, train_digits: int = 4000,
-                 net: str = "conv", width: int = 8):
+    def __init__(self, seed: int = 0, *, lr: float = 1e-3, batch: int = 64, code: int = 32, train_digits: int = 4000,
+                 net: str = "mlp", width: int | None = None):
         super().__init__(seed, lr=lr, batch=batch, code=code, train_digits=train_digits)
-        self.net = choice(net, "net", ("conv", "mlp"), self.kind)
+        self.net = choice(net, "net", tuple(GAN_WIDTHS), self.kind)
+        default, low, high = GAN_WIDTHS[self.net]
+        width = whole(default if width is None else width, "width", low, high, self.kind)
         if self.net == "conv":
-            width = whole(width, "width", 4, 32, self.kind)
             config = GANConfig(latent=self.code, channels=width, critic_channels=2 * width)
             self.g, self.d = seeded(self.seed, lambda: (GAN(config), Discriminator(config)))
         else:
-            width = whole(width, "width", 16, 1024, self.kind)
             self.g, self.d = seeded(self.seed, lambda: (MLPGenerator(self.code, width), MLPDiscriminator(width)))
         self.average = copy.deepcopy(self.g).eval()
         self.g_opt = torch.optim.Adam(self.g.parameters(), lr=self.lr, betas=(0.0, 0.9))
