@@ -7,7 +7,7 @@ made narrow, so a step takes milliseconds on a CPU:
   against a spectrally normalised discriminator with the hinge loss, as the shipped GAN (Goodfellow et al.
   2014; Miyato et al. 2018; Lim & Ye 2017); samples come from an exponential moving average of the generator's
   weights (Yazici et al. 2019). The fully connected pair takes about 16 ms a step on one core, the narrow DCGAN
-  about 45 ms, and it learns faster per second (benchmarks/live_gan_select.py, judged by a scikit-learn MLP).
+  about 45 ms, and the first learns faster per second (benchmarks/live_gan_select.py, judged by a scikit-learn MLP).
 - mnist-vae: a convolutional VAE with a N(0, I) prior (Kingma & Welling 2014); the curves are the negative
   ELBO in nats per digit on training batches and on the held-out digits.
 - mnist-dae: a denoising autoencoder (Vincent et al. 2008) for Gaussian noise of std ``noise``; samples are
