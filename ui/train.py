@@ -31,7 +31,7 @@ DATA = {"Ring of 8 Gaussians": "ring8", "Two moons": "moons", "Spiral": "spiral"
 # The settings each kind starts with when picked: learning rate, batch size, code size.
 DEFAULTS = {
     "toy-gan": (1e-3, 256, 8), "toy-gmm": (None, None, None), "toy-logistic": (1.0, None, None),
-    "mnist-gan": (2e-4, 64, 32), "mnist-vae": (1e-3, 64, 16), "mnist-dae": (1e-3, 64, 32),
+    "mnist-gan": (5e-4, 64, 32), "mnist-vae": (1e-3, 64, 16), "mnist-dae": (1e-3, 64, 32),
     "logistic-restore": (2.0, None, None),
 }
 FRAME_S = 1.0          # the page gets new plots about this often

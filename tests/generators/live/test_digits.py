@@ -33,6 +33,24 @@ def test_same_seed_same_digit_run(kind):
     np.testing.assert_array_equal(first.sample(3, seed=1), second.sample(3, seed=1))
 
 
+@pytest.mark.parametrize("net", ["conv", "mlp"])
+def test_both_gan_networks_sample_digits_from_their_averaged_generator(net):
+    run = live.start("mnist-gan", seed=3, net=net, **SMALL)
+    before = run.sample(2, seed=0)
+    run.advance(2)
+    after = run.sample(2, seed=0)
+    assert after.shape == (2, 28, 28) and not np.array_equal(before, after), "training moves the averaged generator"
+    np.testing.assert_array_equal(after, run.sample(2, seed=0))
+    assert not np.array_equal(after, run.sample(2, seed=1))
+
+
+@pytest.mark.parametrize("hyper, named", [({"net": "rnn"}, "net"), ({"net": "mlp", "width": 4}, "width"),
+                                          ({"net": "conv", "width": 256}, "width")])
+def test_bad_gan_networks_are_named(hyper, named):
+    with pytest.raises(ValueError, match=named):
+        live.start("mnist-gan", **hyper)
+
+
 def test_the_vae_learns_and_a_hundred_digits_overfit():
     few = live.start("mnist-vae", seed=0, batch=32, train_digits=100)
     start = few.held_out_elbo()
