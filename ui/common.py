@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import inspect
 import logging
 import os
@@ -273,8 +274,8 @@ class ExampleCache:
         if not path or not Path(path).is_file():
             return None
         if self._names is None:
-            self._names = {_digest(example): Path(example).name for example in examples(self.tab)}
-        name = self._names.get(_digest(path))
+            self._names = {file_digest(example): Path(example).name for example in examples(self.tab)}
+        name = self._names.get(file_digest(path))
         return None if name is None else (name, *settings)
 
     def get(self, key: tuple | None):
@@ -293,7 +294,6 @@ class ExampleCache:
                 del self._kept[next(iter(self._kept))]
 
 
-def _digest(path) -> str:
-    import hashlib
-
+def file_digest(path) -> str:
+    """sha256 of a file's bytes (an example reaches a handler under a cache path, not its asset path)."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()

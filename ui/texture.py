@@ -3,20 +3,17 @@ and see where every output pixel came from."""
 
 from __future__ import annotations
 
-import hashlib
 import random
-import threading
 import time
-from collections import OrderedDict
-from pathlib import Path
 
 import gradio as gr
 import numpy as np
 
 from generators import api, checks, imaging, texture
 from generators.texture import sourcemap
-from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, display, examples, friendly_errors, nothing_uploaded,
-                       output_image, stop_button, stoppable, stopped_note, upload_image)
+from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, ExampleCache, display, examples, file_digest,
+                       friendly_errors, nothing_uploaded, output_image, stop_button, stoppable, stopped_note,
+                       upload_image)
 from ui.gpu import on_gpu
 
 # Label shown in the UI -> (method, largest exemplar side, largest output side). Efros-Leung compares every
@@ -82,8 +79,7 @@ def grow(exemplar_file, method: str, side, seed, window, block, overlap, target_
     yield from _frames(exemplar_file, method, side, seed, window, block, overlap, target_file, alpha, steps, request)
 
 
-_example_results: OrderedDict[tuple, tuple] = OrderedDict()
-_example_lock = threading.Lock()
+EXAMPLES = ExampleCache("texture", size=EXAMPLE_CACHE_SIZE)
 
 
 @on_gpu(120)
@@ -92,11 +88,9 @@ def example_result(exemplar_file, method: str, side, seed, window, block, overla
                    steps=200, request: gr.Request = None):
     """grow() for a click on an example. Synthesis is seeded, so an example with the same settings gives the
     same texture: a finished run is kept (the last EXAMPLE_CACHE_SIZE), and the next such click shows it at once."""
-    key = (_digest(exemplar_file), method, side, seed, window, block, overlap, _digest(target_file), alpha, steps)
-    with _example_lock:
-        cached = _example_results.get(key)
-        if cached is not None:
-            _example_results.move_to_end(key)
+    target = None if target_file is None else file_digest(target_file)
+    key = EXAMPLES.key(exemplar_file, method, side, seed, window, block, overlap, target, alpha, steps)
+    cached = EXAMPLES.get(key)
     if cached is not None:
         output, source, status = cached
         yield output, source, f"{status}  \n{CACHED_NOTE}"
@@ -104,15 +98,7 @@ def example_result(exemplar_file, method: str, side, seed, window, block, overla
     final = yield from _frames(exemplar_file, method, side, seed, window, block, overlap, target_file, alpha,
                                steps, request)
     if final is not None:
-        with _example_lock:
-            _example_results[key] = final
-            while len(_example_results) > EXAMPLE_CACHE_SIZE:
-                _example_results.popitem(last=False)
-
-
-def _digest(path) -> str | None:
-    """sha256 of a file's bytes (an example reaches the handler under a cache path, not its asset path)."""
-    return None if path is None else hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        EXAMPLES.put(key, final)
 
 
 def _frames(exemplar_file, method, side, seed, window, block, overlap, target_file, alpha, steps, request):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ui.common import examples
+from ui.common import ExampleCache, examples
 
 QUILTING = "Image quilting: block by block (2001)"
 EFROS_LEUNG = "Efros–Leung: pixel by pixel (1999)"
@@ -48,7 +48,7 @@ def test_an_example_clicked_again_with_the_same_settings_comes_from_the_cache(mo
         return synthesize_steps(*args, **kwargs)
 
     monkeypatch.setattr(api, "synthesize_steps", counted)
-    monkeypatch.setattr(texture, "_example_results", type(texture._example_results)())
+    monkeypatch.setattr(texture, "EXAMPLES", ExampleCache("texture"))
     brick = next(path for path in examples("texture") if path.endswith("brick.png"))
     settings = [QUILTING, 32, 5, 11, 8, 2, None, 0.3, 10]
     first = list(texture.example_result(brick, *settings))
