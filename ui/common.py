@@ -145,6 +145,15 @@ def stop_button(button: gr.Button, *tabs: str) -> None:
     button.click(stop, queue=False, api_visibility="private")
 
 
+def run_buttons(label: str, *tabs: str) -> gr.Button:
+    """A view's main button ``label`` with its Stop beside it (wired by ``stop_button`` to ``tabs``); the main
+    button is returned for the view to wire."""
+    with gr.Row():
+        go = gr.Button(label, variant="primary")
+        stop_button(gr.Button("Stop", variant="stop"), *tabs)
+    return go
+
+
 def stop_runs(session: str, tabs) -> None:
     """Set the stop flag of ``session``'s run on each of ``tabs`` that has one going."""
     with _RUNS_LOCK:

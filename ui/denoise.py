@@ -12,7 +12,7 @@ from generators import api, checks, imaging
 from generators import denoise as restore_lib
 from ui import autoencoder, learned_filters
 from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, ExampleCache, brush_ready, display, examples,
-                       friendly_errors, output_image, stop_button, stoppable, stopped_note, upload_image)
+                       friendly_errors, output_image, run_buttons, stoppable, stopped_note, upload_image)
 from ui.denoise_inputs import (CORRUPTIONS, ENSEMBLE_CHOICES, METHODS, NOISE_LABEL, WORK_SIDE, chosen, cnn_ensemble,
                                corrupt, drawn_mask, labelled, load_clean)
 from ui.gpu import on_gpu
@@ -152,9 +152,7 @@ def build() -> None:
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             source = upload_image("Clean image", height=260, value=examples("denoise")[0])
-            with gr.Row():
-                go = gr.Button("Corrupt and restore", variant="primary")
-                stop = gr.Button("Stop", variant="stop")
+            go = run_buttons("Corrupt and restore", "denoise", "denoise-sweep")
             shipped = gr.Examples(examples("denoise"), inputs=source,
                                   label="Examples (the binary ones suit Ising and logistic): a click runs them")
             grayscale = gr.Checkbox(label="Work in grayscale", value=False)
@@ -211,4 +209,3 @@ def build() -> None:
                                   concurrency_limit=HEAVY_LIMIT, show_progress_on=[summary])
     sweep.click(psnr_sweep, [source, grayscale, seed, methods], plot, api_name="psnr_sweep",
                 concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
-    stop_button(stop, "denoise", "denoise-sweep")

@@ -12,7 +12,7 @@ import pandas as pd
 from generators import api, imaging, style, vgg19
 from generators.style import paintings
 from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, display, examples, friendly_errors,
-                       nothing_uploaded, output_image, stop_button, stoppable, stopped_note, upload_image)
+                       nothing_uploaded, output_image, run_buttons, stoppable, stopped_note, upload_image)
 from ui.gpu import on_gpu
 
 MAX_SIDE = 1024
@@ -211,9 +211,7 @@ def build() -> None:
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             content = upload_image("Content photograph", height=260, value=str(ASSETS / "stylize" / "astronaut.png"))
-            with gr.Row():
-                go = gr.Button("Stylize", variant="primary")
-                stop = gr.Button("Stop", variant="stop")
+            go = run_buttons("Stylize", "stylize")
             # The outputs are made here and placed in the right-hand column below, so the examples can name them.
             result = output_image("Result", height=520, elem_id="stylize-result", render=False)
             status = gr.Markdown(elem_id="stylize-status", label="Status", render=False)
@@ -266,4 +264,3 @@ def build() -> None:
                          "Repaint a content photograph in a style: a trained fast network, Gatys optimisation "
                          "(streams previews and the loss), Reinhard colour transfer or histogram matching."),
                      concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
-    stop_button(stop, "stylize")

@@ -12,7 +12,7 @@ import numpy as np
 from generators import api, checks, imaging, texture
 from generators.texture import sourcemap
 from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, ExampleCache, display, examples, file_digest,
-                       friendly_errors, nothing_uploaded, output_image, stop_button, stoppable, stopped_note,
+                       friendly_errors, nothing_uploaded, output_image, run_buttons, stoppable, stopped_note,
                        upload_image)
 from ui.gpu import on_gpu
 
@@ -205,9 +205,7 @@ def build() -> None:
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             exemplar = upload_image("Exemplar", height=220, value=examples("texture")[0])
-            with gr.Row():
-                go = gr.Button("Synthesize", variant="primary")
-                stop = gr.Button("Stop", variant="stop")
+            go = run_buttons("Synthesize", "texture")
             # A click sets the exemplar and synthesises it with the settings as they are (example_result, below).
             example_set = gr.Examples([[path] for path in examples("texture")], inputs=[exemplar],
                                       label="Examples: scikit-image photos, generated patterns (a click runs them)")
@@ -246,7 +244,6 @@ def build() -> None:
     go.click(**growing, api_name="texture", api_description=_API_DESCRIPTION)
     example_set.load_input_event.then(**{**growing, "fn": example_result}, api_visibility="private")
     dice.click(random_seed, outputs=seed, api_visibility="private").then(**growing, api_visibility="private")
-    stop_button(stop, "texture")
     method.change(show_parameters, inputs=method, outputs=[efros_leung, quilting, neural_group, network],
                   api_visibility="private")
     # triggers=None: on page load (the opening example) and whenever the exemplar or the method changes.

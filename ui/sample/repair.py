@@ -8,7 +8,7 @@ import numpy as np
 from generators import api, checks
 from generators.datasets import mnist
 from generators.sample import masks
-from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, digit_picture, friendly_errors, output_image, stop_button,
+from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, digit_picture, friendly_errors, output_image, run_buttons,
                        stoppable, stopped_note)
 from ui.gpu import on_gpu
 from ui.sample.shared import GAN, LATENT_MODELS, VAE, model_name
@@ -58,9 +58,7 @@ def build() -> None:
             index = gr.Slider(0, 999, value=3, step=1, precision=0, label="Held-out digit (never trained on)")
             mask = gr.Dropdown(list(masks.MASKS), value="bottom half", label="Hide")
             seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed (starting codes)")
-            with gr.Row():
-                go = gr.Button("Repair", variant="primary")
-                stop = gr.Button("Stop", variant="stop")
+            go = run_buttons("Repair", "repair")
         with gr.Column(scale=2):
             with gr.Row():
                 shown = output_image("What the model sees (grey = hidden)", height=260)
@@ -71,4 +69,3 @@ def build() -> None:
                 cache_examples=True, cache_mode="lazy")
     go.click(repair_digit, inputs=[model, index, mask, seed], outputs=[shown, filled, progress],
              api_name="repair", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
-    stop_button(stop, "repair")
