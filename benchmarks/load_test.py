@@ -45,7 +45,7 @@ def _calls() -> list[tuple[str, tuple]]:
         ("/sample", (GAN, 64, 3)),
         ("/stylize", (astronaut, "Fast network (Johnson et al.)", "the-scream", None, 1.0, False, 1.0, 10.0, 10, 256,
                       "content", 0)),
-        ("/autoencode", (7, 0.5, 0)),
+        ("/autoencode", (7, 127.5, 0)),
         ("/components", (GMM,)),
         ("/model_status", ()),
     ]

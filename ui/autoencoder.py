@@ -14,17 +14,23 @@ from ui.common import MAX_SEED, digit_picture, display, diverging, friendly_erro
 from ui.gpu import on_gpu
 
 
+def _on_255(level) -> str:
+    """A noise level on [0, 1] written on the tab's 0-255 scale (0.1 -> "25.5")."""
+    return f"{float(level) * 255:g}"
+
+
 def _psnr(estimate: np.ndarray, clean: np.ndarray) -> float:
     return round(metrics.psnr(clean, estimate), 2)
 
 
 @on_gpu()
 @friendly_errors
-def autoencode(index, sigma, seed):
-    """(gallery of clean, noisy and every reconstruction, the codes as a heat map, a summary)."""
+def autoencode(index, sigma255, seed):
+    """(gallery of clean, noisy and every reconstruction, the codes as a heat map, a summary). ``sigma255`` is
+    on the 0-255 scale of the tab's main noise slider; the networks take it on [0, 1]."""
     index = checks.whole(index, name="Digit", low=0, high=999)
     seed = checks.seed(seed, name="Seed")
-    sigma = checks.real(sigma, name="Input noise σ", low=0.0, high=1.0)
+    sigma = checks.real(sigma255, name="Input noise σ", low=0.0, high=255.0) / 255.0
     from generators.denoise.autoencoder import noisy_digits  # torch: imported on first use, not at app start
 
     model = api.digit_autoencoders()
@@ -36,12 +42,12 @@ def autoencode(index, sigma, seed):
         restored = model.denoise(noisy, level)[0]
         codes.append(model.encode(noisy, level)[0])
         scores.append(_psnr(restored, clean))
-        gallery.append((digit_picture(restored), f"σ train {level} · {scores[-1]} dB"))
+        gallery.append((digit_picture(restored), f"σ train {_on_255(level)} · {scores[-1]} dB"))
     best = int(np.argmax(scores))
-    summary = (f"Input noise σ = {sigma:.2f} ({_psnr(noisy[0], clean)} dB). Best here: the autoencoder trained at "
-               f"**σ = {model.levels[best]}** ({scores[best]} dB). Each one saw only its own noise level in "
-               "training: one trained on little noise trusts stray pixels, one trained on a lot smooths the "
-               "digit into a typical shape. The code rows below are the 32 numbers each network kept.")
+    summary = (f"Input noise σ = {_on_255(sigma)} ({_psnr(noisy[0], clean)} dB). Best here: the autoencoder "
+               f"trained at **σ = {_on_255(model.levels[best])}** ({scores[best]} dB). Each one saw only its own "
+               "noise level in training: one trained on little noise trusts stray pixels, one trained on a lot "
+               "smooths the digit into a typical shape. The code rows below are the 32 numbers each network kept.")
     return gallery, display(diverging(np.stack(codes), 20)), summary   # one 20-px row of 32 cells per network
 
 
@@ -51,8 +57,8 @@ def held_out_table() -> pd.DataFrame:
     table, noisy = measured.get("held_out_psnr_db", {}), measured.get("noisy_input_psnr_db", {})
     rows = [["noisy input", *noisy.values()]] if noisy else []
     for trained, by_input in table.items():
-        rows.append([trained.replace("trained_", "trained at σ = "), *by_input.values()])
-    levels = [key.replace("input_", "input σ = ") for key in next(iter(table.values()), {})]
+        rows.append([f"trained at σ = {_on_255(trained.removeprefix('trained_'))}", *by_input.values()])
+    levels = [f"input σ = {_on_255(key.removeprefix('input_'))}" for key in next(iter(table.values()), {})]
     return pd.DataFrame(rows, columns=["network", *levels])
 
 
@@ -67,8 +73,9 @@ def build() -> None:
         with gr.Row():
             index = gr.Slider(0, 999, value=7, step=1, precision=0,
                               label="Digit (one of the 1,000 held-out MNIST digits)")
-            sigma = gr.Slider(0, 1, value=0.5, step=0.05,
-                              label="Input noise σ (0-1 scale: 0.1 is 25.5 on the 0-255 scale above)")
+            sigma = gr.Slider(0, 255, value=127.5, step=0.5,
+                              label="Input noise σ (0-255, as above; the networks were trained at "
+                                    "25.5, 76.5, 127.5 and 178.5)")
             seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Noise seed")
         go = gr.Button("Denoise with every autoencoder", variant="primary")
         summary = gr.Markdown(label="Summary")

@@ -33,16 +33,17 @@ def test_the_autoencoder_view_shows_every_network_and_refuses_bad_noise():
 
     from ui.autoencoder import autoencode, held_out_table
 
-    gallery, codes, summary = autoencode(3, 0.5, 0)
-    assert len(gallery) == 6 and gallery[4][1].startswith("σ train 0.5 · ")
+    gallery, codes, summary = autoencode(3, 127.5, 0)   # the 0-255 scale of the main noise slider
+    assert len(gallery) == 6 and gallery[4][1].startswith("σ train 127.5 · ")
     assert codes.dtype == np.uint8 and codes.shape[0] == 4 * 20
     assert "Best here" in summary
-    with pytest.raises(gr.Error, match="between 0 and 1"):
+    with pytest.raises(gr.Error, match="between 0 and 255"):
         autoencode(3, float("nan"), 0)
     with pytest.raises(gr.Error, match="Digit"):
-        autoencode(5000, 0.5, 0)
+        autoencode(5000, 127.5, 0)
     table = held_out_table()
-    assert list(table["network"])[:2] == ["noisy input", "trained at σ = 0.1"]
+    assert list(table["network"])[:2] == ["noisy input", "trained at σ = 25.5"]
+    assert list(table.columns)[1] == "input σ = 25.5"
 
 
 def test_an_example_run_again_with_the_same_settings_comes_from_the_cache(monkeypatch):
