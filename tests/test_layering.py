@@ -26,3 +26,23 @@ def test_nothing_imports_app():
                  if ".venv" not in path.parts and "tests" not in path.parts
                  and ("import app" in path.read_text() or "from app import" in path.read_text())]
     assert offenders == []
+
+
+# Modules under generators/ that may import the registry: the registry itself, and the edge that asks it.
+REGISTRY_USERS = {"generators/registry.py", "generators/api.py"}
+
+
+def test_only_the_edge_asks_the_registry_for_models():
+    """Families take their models as arguments; only generators/api.py (the edge) looks them up."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "generators").rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text())):
+            imported = ([alias.name for alias in node.names] if isinstance(node, ast.Import) else
+                        [f"{node.module}.{alias.name}" for alias in node.names]
+                        if isinstance(node, ast.ImportFrom) and node.module else [])
+            if any(item.startswith("generators.registry") for item in imported) and name not in REGISTRY_USERS:
+                offenders.append(name)
+    assert offenders == [], f"these import the registry; take the model as an argument instead: {offenders}"

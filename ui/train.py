@@ -13,7 +13,7 @@ import gradio as gr
 import numpy as np
 from gradio.context import get_blocks_context
 
-from generators import imaging, live, registry
+from generators import api, imaging, live
 from ui import train_plots as plots
 from ui.common import HEAVY, HEAVY_LIMIT, MAX_SEED, digit_picture, display, friendly_errors, whole_number
 
@@ -272,9 +272,9 @@ def compare_with_shipped(request: gr.Request) -> tuple[str, dict]:
     from generators.live.digits import compare
 
     with session.training:  # the live run holds still while it is measured
-        found = compare(run, registry.load(run.kind), registry.load("mnist-lenet"))
+        found = compare(run, api.load(run.kind), api.load("mnist-lenet"))
         mine = run.picture()
-    shipped = registry.load(run.kind)
+    shipped = api.load(run.kind)
     theirs = mine if run.kind == "mnist-dae" else _tile_samples(shipped)
     rows = [f"| | live (step {run.step}, {run.seconds:.0f} s) | shipped `{run.kind}` |", "|---|---|---|"]
     rows += [f"| {name.replace('_', ' ')} | {found['live'].get(name, '—')} | {found['shipped'].get(name, '—')} |"
