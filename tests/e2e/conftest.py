@@ -42,8 +42,12 @@ def app_server():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "GENLAB_DEVICE": "cpu"}
+    # The server's log goes to a file, never a pipe: nobody reads a pipe while the tests run, and once its
+    # buffer (64 KB) is full every log line blocks the thread that writes it, streams included.
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    log = (SHOTS / "server.log").open("w")
     process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -52,7 +56,7 @@ def app_server():
             break
         except OSError:
             if process.poll() is not None:
-                pytest.fail(f"app.py exited: {process.stderr.read().decode()[-2000:]}")
+                pytest.fail(f"app.py exited: {(SHOTS / 'server.log').read_text()[-2000:]}")
             time.sleep(0.5)
     else:
         process.kill()
@@ -60,7 +64,7 @@ def app_server():
     yield Server(url, process)
     process.terminate()
     process.wait(timeout=10)
-    process.stderr.close()
+    log.close()
 
 
 @pytest.fixture(scope="session")

@@ -77,7 +77,7 @@ def test_denoise_tab_runs_the_autoencoders_on_a_digit(page):
     page.wait_for_selector("text=Best here >> visible=true", timeout=60_000)
     page.get_by_role("button", name="Denoise with every autoencoder").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "denoise-autoencoder.png"), full_page=True)
-    assert page.locator("text=σ train 0.7 >> visible=true").count() >= 1
+    assert page.locator("text=σ train 178.5 >> visible=true").count() >= 1
 
 
 def test_sample_tab_compares_models_and_repairs_a_digit(page):

@@ -11,8 +11,9 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)"),
 ]
-# CPU seconds the idle server may use in one second of wall time (its event loop, the browser's polling).
-IDLE_CPU = 0.1
+# CPU seconds the idle server may use in one second of wall time (its event loop, the browser's polling: up
+# to 0.11 seen on a loaded machine; a kernel still computing uses several times more).
+IDLE_CPU = 0.15
 # ... and at least this while it computes (a loaded 2-core machine gives a run well under one core).
 BUSY_CPU = 0.25
 
@@ -33,7 +34,11 @@ def stop_and_check(page, app_server, shot: str, note: str = "Stopped"):
     assert cpu_rate(app_server) > BUSY_CPU, "the run was not computing when Stop was to be pressed"
     button(page, "Stop").click()
     pressed = time.perf_counter()
-    page.locator(f"text={note} >> visible=true").first.wait_for(timeout=10_000)
+    try:
+        page.locator(f"text={note} >> visible=true").first.wait_for(timeout=10_000)
+    except Exception:
+        page.screenshot(path=str(SHOTS / f"stop-{shot}-no-note.png"), full_page=True)
+        raise
     time.sleep(max(0.0, 2.0 - (time.perf_counter() - pressed)))
     rate = cpu_rate(app_server)
     page.screenshot(path=str(SHOTS / f"stop-{shot}.png"), full_page=True)

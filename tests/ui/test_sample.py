@@ -14,7 +14,7 @@ from PIL import Image
 
 from generators import api
 from ui import figures
-from ui.sample import repair, walk
+from ui.sample import draw, repair, walk
 
 UI_SAMPLE = Path(__file__).resolve().parents[2] / "ui" / "sample"
 
@@ -67,6 +67,7 @@ def _examples(demo: gr.Blocks) -> list[Examples]:
 @pytest.mark.parametrize("build, handler, example", [
     (walk.build_interpolate, "interpolate_seeds", 1),
     (repair.build, "repair", 0),
+    (draw.build, "read_drawing", 0),
 ])
 def test_an_example_is_computed_on_its_first_click_only(folders, monkeypatch, build, handler, example):
     calls = []
@@ -86,3 +87,20 @@ def test_an_example_is_computed_on_its_first_click_only(folders, monkeypatch, bu
     second = examples.load_from_cache(example)
     assert time.perf_counter() - started < 1.0
     assert len(calls) == 1 and first == second
+
+
+def test_stop_pressed_while_the_repair_shows_a_frame_still_ends_on_a_stopped_frame():
+    """The Stop button lands while the generator waits at a yield (the browser is drawing that frame): the next
+    frame must be the last, and must say it stopped. Returning straight after the yield lost that frame, and
+    the page stayed on "step 50 of 150" with no note."""
+    from types import SimpleNamespace
+
+    from ui import common
+
+    frames = repair.repair_digit(repair.EXAMPLES[0][0], 3, "bottom half", 0,
+                                 request=SimpleNamespace(session_hash="pupil"))
+    first = next(frames)
+    assert "Stopped" not in first[2]
+    common.stop_runs("pupil", ["repair"])          # pressed while the first frame is on its way
+    rest = list(frames)
+    assert len(rest) == 1 and "**Stopped** at step" in rest[0][2]

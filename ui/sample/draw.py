@@ -60,12 +60,18 @@ def build() -> gr.Sketchpad:
                                canvas_size=(280, 280), fixed_canvas=True, height=360, layers=False,
                                brush=gr.Brush(default_size=20, colors=["#000000"], color_mode="fixed"))
             read = gr.Button("Read my digit", variant="primary")
-            gr.Examples(examples("sample"), inputs=pad, label="Example drawings")
+            # Made here, placed on the right below, so the examples can name them: a reading is deterministic,
+            # so an example drawing is read on its first click only (Gradio's lazy example cache).
+            seen = output_image("MNIST view, 28×28", height=240, render=False)
+            rebuilt = output_image("VAE reconstruction", height=240, render=False)
+            reading = gr.Markdown(label="Reading", render=False)
+            gr.Examples(examples("sample"), inputs=pad, outputs=[seen, rebuilt, reading], fn=read_drawing,
+                        cache_examples=True, cache_mode="lazy", label="Example drawings: a click reads them")
         with gr.Column(scale=1):
             with gr.Row():
-                seen = output_image("MNIST view, 28×28", height=240)
-                rebuilt = output_image("VAE reconstruction", height=240)
-            reading = gr.Markdown(label="Reading")
+                seen.render()
+                rebuilt.render()
+            reading.render()
             with gr.Row():
                 target = gr.Dropdown(DIGITS, value="8", label="Morph into a held-out", min_width=100)
                 frames = gr.Slider(2, 30, value=12, step=1, precision=0, label="Frames")

@@ -34,20 +34,23 @@ def repair_digit(model: str, index, mask: str, seed, request: gr.Request = None)
     with stoppable(request, "repair") as stop:
         for found in api.repair(name, image, missing, seed=seed, restarts=8, steps=REPAIR_STEPS, every=1,
                                 time_cap=REPAIR_TIME_CAP):
-            finished = found.step == REPAIR_STEPS or stop.is_set() or found.elapsed > REPAIR_TIME_CAP
+            # Read the flag once per step: Stop may land while this generator waits at a yield, and the frame
+            # after it must still be the one that says "stopped" (returning straight after a yield lost it).
+            stopping = stop.is_set() and found.step < REPAIR_STEPS
+            finished = found.step == REPAIR_STEPS or stopping or found.elapsed > REPAIR_TIME_CAP
             if found.step % 10 and not finished:
                 continue
             error = float(np.mean((found.filled[missing] - image[missing]) ** 2))
             state = f"step {found.step} of {REPAIR_STEPS}"
             if found.step == REPAIR_STEPS:
                 state = "done"
-            elif finished and not stop.is_set():   # the search's time cap
+            elif finished and not stopping:   # the search's time cap
                 state = f"time cap at {state}"
-            stopped = f"  \n{stopped_note(state)}" if stop.is_set() and found.step < REPAIR_STEPS else ""
+            stopped = f"  \n{stopped_note(state)}" if stopping else ""
             yield shown, digit_picture(found.filled, BIG), (
                 f"{state}: visible-pixel loss {found.visible_loss:.1f} nats · squared error on the hidden "
                 f"pixels {error:.4f} (hidden pixels left black: {masked_error:.4f}) · {found.elapsed:.1f} s{stopped}")
-            if stop.is_set():
+            if finished:
                 return
 
 
