@@ -155,9 +155,16 @@ def sample_card(name: str) -> dict:
     return registry.card(name)
 
 
-def sample(name: str, n, *, seed) -> np.ndarray:
-    """``n`` digits (n, 28, 28) from the digit model ``name``, drawn with ``seed``."""
-    return registry.load(name).sample(n, seed=seed)
+def sample(name: str, n, *, seed, digit=None) -> np.ndarray:
+    """``n`` digits (n, 28, 28) from the digit model ``name``, drawn with ``seed``; with ``digit``, all of that
+    class, which only a class-conditional model (mnist-gan) can do exactly (else see ``sample_digit``)."""
+    model = registry.load(name)
+    if digit is None:
+        return model.sample(n, seed=seed)
+    if not getattr(model, "conditional", False):
+        raise ValueError(f"{name} cannot be told which digit to draw: use sample_digit (classifier-guided) or "
+                         "the class-conditional mnist-gan")
+    return model.sample(n, seed=seed, digit=digit)
 
 
 def sample_digit(name: str, digit, n, *, seed) -> tuple[np.ndarray, float]:

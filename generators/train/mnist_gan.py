@@ -1,7 +1,8 @@
-"""Train the GAN on the 4,000 training digits. Every --eval-every steps the EMA generator's Fréchet distance
-to 1,000 *training* digits is logged and the best snapshot kept; the 1,000 test digits only measure the end.
+"""Train the class-conditional GAN on the 4,000 training digits. Every --eval-every steps the EMA generator's
+Fréchet distance to 1,000 *training* digits under the selection judge (mnist-lenet) is logged and the best
+snapshot kept; the report judge (mnist-allconv) and the 1,000 held-out digits only measure the end.
 
-    python -m generators.train mnist-gan [--steps 5000] [--resume]
+    python -m generators.train mnist-gan [--steps 16000] [--resume]
 """
 
 from __future__ import annotations
@@ -22,24 +23,28 @@ NAME = "mnist-gan"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--steps", type=int, default=5000)
+    parser.add_argument("--steps", type=int, default=16000)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--lr", type=float, default=2e-4)
     parser.add_argument("--latent", type=int, default=32)
-    parser.add_argument("--channels", type=int, default=16)
+    parser.add_argument("--channels", type=int, default=32)
     parser.add_argument("--critic-channels", type=int, default=32)
+    parser.add_argument("--classes", type=int, default=10, choices=(0, 10),
+                        help="10: class-conditional (projection discriminator); 0: unconditional")
     parser.add_argument("--ema", type=float, default=0.999, help="decay of the generator's weight average")
     parser.add_argument("--shift", type=int, default=2, help="DiffAugment translation, pixels")
-    parser.add_argument("--eval-every", type=int, default=250, help="steps between Fréchet checks and state saves")
+    parser.add_argument("--eval-every", type=int, default=500, help="steps between Fréchet checks and state saves")
     add_run_arguments(parser, NAME)
 
 
 def train(args) -> dict:
     generator = start(args)
-    real = torch.from_numpy(mnist("train").images[:, None])
+    digits = mnist("train")
+    real, labels = torch.from_numpy(digits.images[:, None]), torch.from_numpy(digits.labels)
     if args.dry_run:
-        real, args.steps, args.eval_every = real[:128], 2, 1
-    config = GANConfig(latent=args.latent, channels=args.channels, critic_channels=args.critic_channels)
+        real, labels, args.steps, args.eval_every = real[:128], labels[:128], 2, 1
+    config = GANConfig(latent=args.latent, channels=args.channels, critic_channels=args.critic_channels,
+                       classes=args.classes)
     netG, netD = GAN(config), Discriminator(config)
     ema, best = copy.deepcopy(netG), copy.deepcopy(netG)
     # Adam with beta1 = 0.5 as in DCGAN (Radford et al. 2016).
@@ -52,7 +57,7 @@ def train(args) -> dict:
     reference = None if judge is None else judge.embed(real[:1000, 0].numpy())
     window = []
     for _ in run:
-        window.append(_step(netG, netD, optG, optD, real, args, generator))
+        window.append(_step(netG, netD, optG, optD, real, labels, args, generator))
         run.average(ema, netG)
         if run.due(50):
             d_loss, g_loss = np.mean(window, axis=0)
@@ -82,19 +87,21 @@ def train(args) -> dict:
     return metrics
 
 
-def _step(netG, netD, optG, optD, real, args, generator) -> tuple[float, float]:
+def _step(netG, netD, optG, optD, real, labels, args, generator) -> tuple[float, float]:
     netG.train()
-    batch = real[torch.randint(len(real), (args.batch,), generator=generator)]
-    z = torch.randn((args.batch, netG.latent), generator=generator)
-    fake = netG.probabilities(z)
-    # Hinge loss (Lim & Ye 2017): L_D = E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]
-    d_loss = (F.relu(1 - netD(_translate(batch, args.shift, generator))).mean()
-              + F.relu(1 + netD(_translate(fake.detach(), args.shift, generator))).mean())
+    chosen = torch.randint(len(real), (args.batch,), generator=generator)
+    batch, batch_digits = real[chosen], labels[chosen]
+    codes = netG.draw(args.batch, generator)
+    fake_digits = codes[:, netG.config.latent:].argmax(1) if netG.conditional else None
+    fake = netG.probabilities(codes)
+    # Hinge loss (Lim & Ye 2017): L_D = E[max(0, 1 - D(x, y))] + E[max(0, 1 + D(G(z, y), y))]
+    d_loss = (F.relu(1 - netD(_translate(batch, args.shift, generator), batch_digits)).mean()
+              + F.relu(1 + netD(_translate(fake.detach(), args.shift, generator), fake_digits)).mean())
     optD.zero_grad()
     d_loss.backward()
     optD.step()
-    # L_G = -E[D(G(z))], through the same differentiable augmentation.
-    g_loss = -netD(_translate(fake, args.shift, generator)).mean()
+    # L_G = -E[D(G(z, y), y)], through the same differentiable augmentation.
+    g_loss = -netD(_translate(fake, args.shift, generator), fake_digits).mean()
     optG.zero_grad()
     g_loss.backward()
     optG.step()
@@ -125,7 +132,7 @@ def _calibrated(ema: GAN, generator: torch.Generator, batches: int) -> GAN:
             module.momentum = None
     with torch.no_grad():
         for _ in range(batches):
-            snapshot.logits(torch.randn((256, snapshot.latent), generator=generator))
+            snapshot.logits(snapshot.draw(256, generator))
     for module in snapshot.modules():
         if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
             module.momentum = 0.1

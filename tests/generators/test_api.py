@@ -33,3 +33,10 @@ def test_interpolation_runs_from_seed_a_to_seed_b():
     assert strip.shape == (5, 28, 28)
     np.testing.assert_allclose(strip[[0, -1]], vae.decode(np.concatenate([vae.latents(1, seed=1),
                                                                          vae.latents(1, seed=2)])), atol=1e-5)
+
+
+def test_sample_can_ask_the_conditional_gan_for_a_digit_and_only_it():
+    digits = api.sample("mnist-gan", 3, seed=2, digit=7)
+    np.testing.assert_array_equal(digits, registry.load("mnist-gan").sample(3, seed=2, digit=7))
+    with pytest.raises(ValueError, match="sample_digit"):
+        api.sample("mnist-vae", 3, seed=2, digit=7)
