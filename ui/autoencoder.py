@@ -10,7 +10,7 @@ import pandas as pd
 
 from generators import api, checks, metrics
 from generators.datasets import mnist
-from ui.common import MAX_SEED, digit_picture, display, diverging, friendly_errors, output_image
+from ui.common import LATEX, MAX_SEED, digit_picture, display, diverging, friendly_errors, output_image
 from ui.gpu import on_gpu
 
 
@@ -67,9 +67,9 @@ def build() -> None:
         gr.Markdown(
             "A denoising autoencoder (Vincent et al. 2008) learns to undo noise by squeezing a noisy digit "
             "through a bottleneck of **32 numbers** and rebuilding the clean digit from those alone: "
-            "`code = E(x + σn)`, `x̂ = sigmoid(D(code))`, trained to minimise the cross-entropy to the clean "
-            "digit x. Four networks were trained, each at one noise level σ. Pick a held-out digit and a noise "
-            "level, and compare them.")
+            "$c = E(x + \\sigma n)$, $\\hat x = \\mathrm{sigmoid}(D(c))$, trained to minimise the cross-entropy to "
+            "the clean digit $x$. Four networks were trained, each at one noise level σ. Pick a held-out digit and "
+            "a noise level, and compare them.", latex_delimiters=LATEX)
         with gr.Row():
             index = gr.Slider(0, 999, value=7, step=1, precision=0,
                               label="Digit (one of the 1,000 held-out MNIST digits)")

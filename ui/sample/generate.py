@@ -78,14 +78,18 @@ def _figures(name: str) -> str:
     if "frechet_lenet" not in metrics:
         return f"`{name}`: no measured figures in its card yet."
     shares = metrics.get("class_fractions", [])
-    balance = f"{min(shares):.0%}–{max(shares):.0%}" if shares else "?"
+    balance = f"{min(shares):.1%}–{max(shares):.1%}" if shares else "?"
     likelihood = ""
     if "test_log_likelihood_nats" in metrics:
         likelihood = f" · held-out log-likelihood {metrics['test_log_likelihood_nats']} nats (density on pixels)"
     elif "test_elbo_nats" in metrics:
         likelihood = f" · held-out ELBO {metrics['test_elbo_nats']} nats (Bernoulli)"
+    report = ""
+    if "frechet_allconv" in metrics:   # the second judge, which chose no checkpoint
+        report = (f" · report judge (all-conv): {metrics['frechet_allconv']} "
+                  f"(real vs real: {metrics.get('frechet_real_vs_real_allconv', '?')})")
     return (f"`{name}`: Fréchet distance to held-out digits **{metrics['frechet_lenet']}** "
-            f"(real vs real: {metrics.get('frechet_real_vs_real', '?')}; lower is better) · "
+            f"(real vs real: {metrics.get('frechet_real_vs_real', '?')}; lower is better){report} · "
             f"each class {balance} of samples{likelihood}")
 
 
