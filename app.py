@@ -17,11 +17,13 @@ import ctypes.util
 import logging
 import os
 import sys
+import threading
 
 import gradio as gr
 
-from generators import registry
+from generators import api, registry
 from ui import common, denoise, models, sample, stylize, texture, train
+from ui.gpu import zero_gpu
 
 TITLE = "GenLab"
 INTRO = ("# GenLab\nRun real image generation and restoration algorithms on your own images or on examples. "
@@ -101,6 +103,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--auth", metavar="USER:PASSWORD", help="require this login (use it with --share)")
     parser.add_argument("--device", choices=["cpu", "cuda"], default=None,
                         help="where models run (default: cuda when available, else cpu)")
+    parser.add_argument("--no-warm-up", dest="warm_up", action="store_false",
+                        help="load models only when first asked for (default: the default runs' models are "
+                             "loaded in the background after start-up, so first clicks do not wait)")
     args = parser.parse_args(argv)
     if args.auth is not None and ":" not in args.auth:
         parser.error("--auth must look like user:password")
@@ -111,6 +116,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     registry.set_device(args.device)
+    if args.warm_up and not zero_gpu():   # on ZeroGPU the GPU exists only inside a request
+        threading.Thread(target=api.warm_up, name="warm-up", daemon=True).start()
     auth = tuple(args.auth.split(":", 1)) if args.auth else None
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, auth=auth,
                 max_file_size=MAX_FILE_SIZE, theme=THEME, css=CSS)

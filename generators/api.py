@@ -8,6 +8,7 @@ Callers at the edge (the ui, the benchmarks and the trainers) come here, which l
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -16,11 +17,35 @@ import numpy as np
 from generators import registry
 
 STYLE_KIND = "Feed-forward style network"
+LOG = logging.getLogger("genlab")
 
 
 def load(name: str):
     """The shipped model ``name``, loaded on first use and cached (see generators.registry)."""
     return registry.load(name)
+
+
+# What the tabs' default runs use (Denoise's colour and gray CNNs, the digit autoencoders, the VAE behind Repair
+# and Draw, the LeNet that reads drawings, and the held-out digits they show, 3 s to read): loading them all
+# takes several seconds, which a first click in front of a class would otherwise wait for.
+WARM_UP = ("bsds-cnn-colour", "bsds-cnn-denoiser", "mnist-dae", "mnist-vae", "mnist-lenet")
+
+
+def warm_up(names=WARM_UP) -> list[str]:
+    """Load ``names`` now (the app calls this in a background thread after start-up); returns those loaded. A
+    model that cannot load is logged and skipped: its tab says why when it is asked for."""
+    from generators.checkpoint import CheckpointError
+    from generators.datasets import mnist
+
+    mnist("test")
+    loaded = []
+    for name in names:
+        try:
+            registry.load(name)
+            loaded.append(name)
+        except (CheckpointError, KeyError, OSError) as error:
+            LOG.warning("warm-up skipped %s: %s", name, error)
+    return loaded
 
 
 def device() -> str:

@@ -40,3 +40,24 @@ def test_sample_can_ask_the_conditional_gan_for_a_digit_and_only_it():
     np.testing.assert_array_equal(digits, registry.load("mnist-gan").sample(3, seed=2, digit=7))
     with pytest.raises(ValueError, match="sample_digit"):
         api.sample("mnist-vae", 3, seed=2, digit=7)
+
+
+def test_warm_up_loads_the_default_runs_models_and_skips_a_broken_one(monkeypatch, caplog):
+    from generators import registry
+    from generators.checkpoint import CheckpointError
+
+    assert set(api.WARM_UP) <= set(registry.default.table)          # a typo here would fail at start-up
+    assert api.warm_up(("mnist-lenet",)) == ["mnist-lenet"] and "mnist-lenet" in registry.loaded()
+
+    def broken(name):
+        raise CheckpointError(f"{name}: checksum mismatch; rebuild it with python -m generators.train {name}")
+
+    monkeypatch.setattr(registry, "load", broken)
+    assert api.warm_up(("mnist-vae",)) == []
+    assert "warm-up skipped mnist-vae" in caplog.text
+
+
+def test_the_app_warms_up_unless_told_not_to():
+    import app
+
+    assert app.parse_args([]).warm_up and not app.parse_args(["--no-warm-up"]).warm_up
