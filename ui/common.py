@@ -266,8 +266,8 @@ class ExampleCache:
     (lazily: nothing is computed at start-up). Gradio's own ``cache_examples`` keys an output by the example
     alone; this keys it by the example and every setting, so the same example with the same settings (and
     seed) is answered at once, and a changed setting is computed afresh. Uploads are never kept: a file counts
-    as an example when its bytes are those of a file in assets/<tab>/ (Gradio hands over a copy). The oldest
-    entry goes when ``size`` are kept."""
+    as an example when its bytes are those of a file in assets/<tab>/ (Gradio hands over a copy). The least
+    recently used entry goes when ``size`` are kept."""
 
     def __init__(self, tab: str, size: int = 32):
         self.tab, self.size = tab, size
@@ -288,9 +288,14 @@ class ExampleCache:
         return None if name is None else (name, *settings)
 
     def get(self, key: tuple | None):
-        """The kept output for ``key``, or None."""
+        """The kept output for ``key``, or None; one found counts as just used (the last to go)."""
+        if key is None:
+            return None
         with self._lock:
-            return None if key is None else self._kept.get(key)
+            output = self._kept.pop(key, None)
+            if output is not None:
+                self._kept[key] = output
+            return output
 
     def put(self, key: tuple | None, output) -> None:
         """Keep ``output`` under ``key`` (nothing when ``key`` is None)."""

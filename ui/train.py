@@ -271,10 +271,10 @@ def compare_with_shipped(request: gr.Request) -> tuple[str, dict]:
         raise ValueError("Train a digit model first (GAN, VAE or denoising autoencoder), then compare.")
     from generators.live.digits import compare
 
-    with session.training:  # the live run holds still while it is measured
-        found = compare(run, api.load(run.kind), api.load("mnist-lenet"))
-        mine = run.picture()
     shipped = api.load(run.kind)
+    with session.training:  # the live run holds still while it is measured
+        found = compare(run, shipped, api.load("mnist-lenet"))
+        mine = run.picture()
     theirs = mine if run.kind == "mnist-dae" else _tile_samples(shipped)
     rows = [f"| | live (step {run.step}, {run.seconds:.0f} s) | shipped `{run.kind}` |", "|---|---|---|"]
     rows += [f"| {name.replace('_', ' ')} | {found['live'].get(name, '—')} | {found['shipped'].get(name, '—')} |"

@@ -141,3 +141,15 @@ def test_stop_sets_only_the_flag_of_that_sessions_run_on_that_tab():
         common.stop_runs("mine", ["texture", "denoise"])   # the Texture tab's Stop, in session "mine"
         assert flag.is_set() and not other.is_set() and not elsewhere.is_set()
     assert ("mine", "texture") not in common._RUNS   # a finished run leaves nothing behind
+
+
+def test_the_example_cache_keeps_examples_only_and_drops_the_least_recently_used():
+    cache = common.ExampleCache("denoise", size=2)
+    first, second, third = common.examples("denoise")[:3]
+    keys = [cache.key(path, "same settings") for path in (first, second, third)]
+    assert keys[0][0] == Path(first).name and cache.key(__file__, "same settings") is None   # not an example
+    cache.put(keys[0], "A")
+    cache.put(keys[1], "B")
+    assert cache.get(keys[0]) == "A"          # A is now the one used last
+    cache.put(keys[2], "C")                   # full: B, used least recently, goes
+    assert (cache.get(keys[0]), cache.get(keys[1]), cache.get(keys[2])) == ("A", None, "C")
