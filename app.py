@@ -31,10 +31,13 @@ INTRO = ("# GenLab\nRun real image generation and restoration algorithms on your
 THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="amber")
 # Image labels sit above the picture instead of floating over its top-left corner (they hid the first digit
 # of every sample sheet and the start of the strips); gallery captions wrap instead of cutting off the
-# PSNR and seconds at their end.
+# PSNR and seconds at their end. An image's buttons (full screen, download, share) sit in a row above it
+# instead of over its top-right corner.
 CSS = """.gradio-container {max-width: 1280px !important; margin: auto;}
 label[data-testid=block-label].float {position: static !important; margin-bottom: 4px;}
-.caption-label {white-space: normal !important; max-width: 100% !important;}"""
+.caption-label {white-space: normal !important; max-width: 100% !important;}
+.image-container > .icon-button-wrapper.top-panel {position: static !important; margin: 0 0 4px auto;
+  width: fit-content; box-shadow: none;}"""
 MAX_FILE_SIZE = "10mb"
 QUEUE_SIZE = 64
 

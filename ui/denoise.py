@@ -178,7 +178,7 @@ def build() -> None:
                 slider = gr.ImageSlider(label="Before / after (best PSNR)", type="numpy", format="png")
             summary = gr.Markdown("Press **Corrupt and restore**.", label="Summary")
             table = gr.Dataframe(headers=TABLE_COLUMNS, label="Quality against the clean image", interactive=False)
-            gallery = gr.Gallery(label="Results", columns=4, height=380, object_fit="contain", format="png",
+            gallery = gr.Gallery(label="Results", columns=4, height="auto", object_fit="contain", format="png",
                                  elem_id="denoise-gallery")
     with gr.Accordion("PSNR against noise level", open=False):
         sweep = gr.Button("Plot PSNR against sigma for the chosen methods")

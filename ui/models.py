@@ -96,14 +96,15 @@ def build() -> None:
     names = list(registry.default.table)
     gr.Markdown("Every model GenLab ships. Models load on first use; **Load** warms one up now. "
                 "The checksum column compares each file with `checkpoints/manifest.json`.")
-    # wrap=True: every column fits the page (the note and checksum columns wrap instead of scrolling away).
-    table = gr.Dataframe(headers=COLUMNS, interactive=False, label="Registry status", wrap=True,
-                         column_widths=["16%", "9%", "7%", "7%", "10%", "8%", "12%", "31%"])
+    # The buttons above the (tall) table, so Load is on the first screen at 1024x768 too.
     with gr.Row():
         choice = gr.Dropdown(names, value=names[0], label="Model")
         load = gr.Button("Load", variant="primary")
         refresh = gr.Button("Refresh")
     message = gr.Markdown(label="Message")
+    # wrap=True: every column fits the page (the note and checksum columns wrap instead of scrolling away).
+    table = gr.Dataframe(headers=COLUMNS, interactive=False, label="Registry status", wrap=True,
+                         column_widths=["16%", "13%", "7%", "7%", "10%", "8%", "12%", "27%"])
     card = gr.Markdown(label="Model card")
     curves = gr.Plot(visible=curves_figure(names[0]) is not None,
                      label="Training curves (saved in the checkpoint's JSON)")

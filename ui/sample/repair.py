@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import gradio as gr
 import numpy as np
 
@@ -16,6 +18,7 @@ from ui.sample.shared import GAN, LATENT_MODELS, VAE, model_name
 BIG = 8
 REPAIR_STEPS = 150
 REPAIR_TIME_CAP = 30.0
+FRAME_SECONDS = 0.4
 # A repair is deterministic (model, digit, mask, seed) unless the time cap cuts it short: each example is
 # computed on its first click only.
 EXAMPLES = [[VAE, 3, "bottom half", 0], [GAN, 10, "left half", 0], [VAE, 25, "random 60% of pixels", 0]]
@@ -31,6 +34,7 @@ def repair_digit(model: str, index, mask: str, seed, request: gr.Request = None)
     missing = masks.make_mask(mask, seed=seed)
     shown = digit_picture(np.where(missing, 0.5, image), BIG)
     masked_error = float(np.mean(image[missing] ** 2))
+    last = time.perf_counter()
     with stoppable(request, "repair") as stop:
         for found in api.repair(name, image, missing, seed=seed, restarts=8, steps=REPAIR_STEPS, every=1,
                                 time_cap=REPAIR_TIME_CAP):
@@ -38,8 +42,11 @@ def repair_digit(model: str, index, mask: str, seed, request: gr.Request = None)
             # after it must still be the one that says "stopped" (returning straight after a yield lost it).
             stopping = stop.is_set() and found.step < REPAIR_STEPS
             finished = found.step == REPAIR_STEPS or stopping or found.elapsed > REPAIR_TIME_CAP
-            if found.step % 10 and not finished:
+            # A frame costs the server two PNG encodings and a trip to the browser: at most one every
+            # FRAME_SECONDS (the first at once), and the unchanged masked input only in the first.
+            if not finished and found.step > 1 and time.perf_counter() - last < FRAME_SECONDS:
                 continue
+            last = time.perf_counter()
             error = float(np.mean((found.filled[missing] - image[missing]) ** 2))
             state = f"step {found.step} of {REPAIR_STEPS}"
             if found.step == REPAIR_STEPS:
@@ -47,7 +54,7 @@ def repair_digit(model: str, index, mask: str, seed, request: gr.Request = None)
             elif finished and not stopping:   # the search's time cap
                 state = f"time cap at {state}"
             stopped = f"  \n{stopped_note(state)}" if stopping else ""
-            yield shown, digit_picture(found.filled, BIG), (
+            yield shown if found.step == 1 or finished else gr.skip(), digit_picture(found.filled, BIG), (
                 f"{state}: visible-pixel loss {found.visible_loss:.1f} nats · squared error on the hidden "
                 f"pixels {error:.4f} (hidden pixels left black: {masked_error:.4f}) · {found.elapsed:.1f} s{stopped}")
             if finished:
