@@ -1,10 +1,12 @@
 """Artefacts and losses of the shipped fast style networks, printed as a markdown table:
 
-    python benchmarks/style_artefacts.py [--images 8] [--size 256] [--threads 1]
+    python benchmarks/style_artefacts.py [--skip 8] [--images 32] [--size 256] [--threads 1]
 
-Content: the first --images of the 40 held-out BSDS photographs (generators.datasets.bsds("test"); no style
-network trains on them), each resized so its short side is --size and centre-cropped square. Needs
-../shared/data/bsds400.
+Content: --images of the 40 held-out BSDS photographs (generators.datasets.bsds("test"); no style network
+trains on them) after the first --skip, each resized so its short side is --size and centre-cropped square.
+Needs ../shared/data/bsds400. The first 8 are the selection set: the trainers report on them while training
+(generators.train.style_net.EVAL_IMAGES) and they decided which paintings ship; the figures that report come
+from the other 32, which played no part in any choice.
 
 Artefact index (generators.style.artefacts): the luminance spectrum under a Hann window, the strongest
 axis-aligned bin at |f| >= 0.15 cycles/px, in dB over the median power at its radius; the mean over the
@@ -30,13 +32,14 @@ from generators import features as feats  # noqa: E402
 from generators.datasets import bsds  # noqa: E402
 from generators.style.artefacts import artefact_index  # noqa: E402
 from generators.style.paintings import PAINTINGS, painting  # noqa: E402
+from generators.train.style_net import EVAL_IMAGES  # noqa: E402
 
 STYLE_SIZE = 256
 
 
-def held_out_photos(count: int, size: int) -> list[np.ndarray]:
+def held_out_photos(count: int, size: int, skip: int = 0) -> list[np.ndarray]:
     photos = []
-    for path in bsds("test")[:count]:
+    for path in bsds("test")[skip:skip + count]:
         image, _ = imaging.load_image(path, mode="rgb", max_side=4096)
         height, width = image.shape[:2]
         scale = size / min(height, width)
@@ -83,13 +86,16 @@ def table(photos: list[np.ndarray]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--images", type=int, default=8, help="held-out BSDS photographs (at most 40)")
+    parser.add_argument("--skip", type=int, default=EVAL_IMAGES,
+                        help="leave out the first held-out photographs (the selection set)")
+    parser.add_argument("--images", type=int, default=32, help="held-out BSDS photographs (at most 40 - --skip)")
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (the machine is shared)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    photos = held_out_photos(args.images, args.size)
-    print(f"{len(photos)} held-out BSDS photographs (bsds('test')), {args.size}x{args.size}\n")
+    photos = held_out_photos(args.images, args.size, args.skip)
+    print(f"{len(photos)} held-out BSDS photographs (bsds('test')[{args.skip}:{args.skip + len(photos)}]), "
+          f"{args.size}x{args.size}\n")
     print(table(photos))
 
 

@@ -19,15 +19,13 @@ import inspect
 from generators.live.pool import Pool
 from generators.live.run import TIME_LIMIT_S
 
-# kind -> (module, class). Every class takes (seed, **hyper) and offers advance/state/sample.
+# kind -> "module:Class", imported when a run of that kind starts. Every class takes (seed, **hyper) and offers
+# advance/state/sample.
 KINDS = {
-    "toy-gmm": ("generators.live.gmm", "GMMRun"),
-    "toy-gan": ("generators.live.gan2d", "GAN2DRun"),
-    "toy-logistic": ("generators.live.logistic", "LogisticRun"),
-    "mnist-gan": ("generators.live.digits", "DigitGANRun"),
-    "mnist-vae": ("generators.live.digits", "DigitVAERun"),
-    "mnist-dae": ("generators.live.digits", "DigitDAERun"),
-    "logistic-restore": ("generators.live.restore", "RestoreRun"),
+    "toy-gmm": "generators.live.gmm:GMMRun", "toy-gan": "generators.live.gan2d:GAN2DRun",
+    "toy-logistic": "generators.live.logistic:LogisticRun", "mnist-gan": "generators.live.digits:DigitGANRun",
+    "mnist-vae": "generators.live.digits:DigitVAERun", "mnist-dae": "generators.live.digits:DigitDAERun",
+    "logistic-restore": "generators.live.restore:RestoreRun",
 }
 TOY_KINDS = ("toy-gmm", "toy-gan", "toy-logistic")
 DIGIT_KINDS = ("mnist-gan", "mnist-vae", "mnist-dae")
@@ -41,7 +39,7 @@ def start(kind: str, *, seed: int = 0, **hyper):
     ValueError naming them and what is allowed."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    module, name = KINDS[kind]
+    module, name = KINDS[kind].split(":")
     cls = getattr(importlib.import_module(module), name)
     allowed = [p.name for p in inspect.signature(cls).parameters.values() if p.kind is p.KEYWORD_ONLY]
     unknown = sorted(set(hyper) - set(allowed))

@@ -17,18 +17,13 @@ from generators.datasets import mnist
 from generators.metrics import frechet_distance
 from generators.sample.gan import GAN, Discriminator, GANConfig
 from generators.train.judge import judge_sampler, load_judge
-from generators.train.state import Run, add_run_arguments, start, weights
+from generators.train.state import Run, add_run_arguments, numbers, start, weights
 
 NAME = "mnist-gan"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--steps", type=int, default=16000)
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=2e-4)
-    parser.add_argument("--latent", type=int, default=32)
-    parser.add_argument("--channels", type=int, default=32)
-    parser.add_argument("--critic-channels", type=int, default=32)
+    numbers(parser, steps=16000, batch=64, lr=2e-4, latent=32, channels=32, critic_channels=32)
     parser.add_argument("--classes", type=int, default=10, choices=(0, 10),
                         help="10: class-conditional (projection discriminator); 0: unconditional")
     parser.add_argument("--ema", type=float, default=0.999, help="decay of the generator's weight average")

@@ -25,7 +25,7 @@ import torch
 from generators.datasets import mnist
 from generators.sample.vae import REFINE_STEPS, VAE, VAEConfig
 from generators.train.judge import judge_sampler
-from generators.train.state import Run, add_run_arguments, start
+from generators.train.state import Run, add_run_arguments, numbers, start
 
 NAME = "mnist-vae"
 VALIDATION = 400
@@ -33,12 +33,7 @@ DRY_RUN_HELD_OUT = 32  # held-out digits a --dry-run scores (a real run: all 1,0
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--epochs", type=int, default=100)
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=1e-3)
-    parser.add_argument("--latent", type=int, default=32)
-    parser.add_argument("--channels", type=int, default=64)
-    parser.add_argument("--hidden", type=int, default=512)
+    numbers(parser, epochs=100, batch=64, lr=1e-3, latent=32, channels=64, hidden=512)
     parser.add_argument("--warmup", type=int, default=10, help="epochs over which the KL weight rises 0 -> 1")
     parser.add_argument("--learned-prior", type=int, default=20,
                         help="train with a learned mixture prior of this many diagonal Gaussians (0: N(0, I))")

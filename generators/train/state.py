@@ -23,6 +23,13 @@ def add_run_arguments(parser, name: str) -> None:
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (1 on a shared machine)")
 
 
+def numbers(parser, **defaults) -> None:
+    """Plain numeric options, typed by their defaults: ``numbers(parser, steps=100, lr=1e-3)`` adds
+    ``--steps`` (int, default 100) and ``--lr`` (float, default 0.001)."""
+    for name, default in defaults.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default)
+
+
 def start(args) -> torch.Generator:
     """Set the thread count and seed torch for the run; the generator that draws batches and noise."""
     torch.set_num_threads(args.threads)
