@@ -78,12 +78,17 @@ def local_polynomial_kernel(size: int, order: int, width: float | None = None) -
     return np.linalg.solve(design.T @ weighted, weighted.T)[0].reshape(size, size)
 
 
-def polynomial(image: np.ndarray, sigma: float, *, width: float | None = None, order: int = 2) -> np.ndarray:
+def polynomial(image: np.ndarray, sigma: float, *, width: float | None = None, order: int = 2,
+               window: int | None = None) -> np.ndarray:
     """Local polynomial regression: fit a degree-``order`` surface to each pixel's neighbourhood, nearer
     pixels weighing more (Gaussian weights of ``width`` px, default 0.5 + 6 sigma, window 3 widths each side),
-    and keep its centre value. It is one linear filter; see local_polynomial_kernel."""
-    width = 0.5 + 6.0 * sigma if width is None else width
-    kernel = local_polynomial_kernel(int(2 * np.ceil(3 * width) + 1), order, width)
+    and keep its centre value. With ``window`` (odd, px) every pixel of a window x window square weighs the
+    same instead (Savitzky-Golay). It is one linear filter; see local_polynomial_kernel."""
+    if window is not None:
+        kernel = local_polynomial_kernel(window, order)
+    else:
+        width = 0.5 + 6.0 * sigma if width is None else width
+        kernel = local_polynomial_kernel(int(2 * np.ceil(3 * width) + 1), order, width)
     if image.ndim == 3:
         return np.stack([ndimage.correlate(image[..., c], kernel, mode="reflect") for c in range(3)], axis=2)
     return ndimage.correlate(image, kernel, mode="reflect")

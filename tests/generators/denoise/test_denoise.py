@@ -128,6 +128,18 @@ def test_local_polynomial_fit_reproduces_quadratics_exactly(width):
     assert np.isclose(kernel.sum(), 1.0)
 
 
+
+def test_polynomial_over_a_window_weighs_every_pixel_alike():
+    """With ``window`` the fit is Savitzky-Golay: degree 0 over a 5x5 window is the 5x5 mean."""
+    from scipy import ndimage
+
+    noisy = np.random.default_rng(0).random((24, 24)).astype(np.float32)
+    mean = ndimage.uniform_filter(noisy.astype(np.float64), 5, mode="reflect")
+    restored = denoise(noisy, method="polynomial", sigma=SIGMA, order=0, window=5)
+    np.testing.assert_allclose(restored, np.clip(mean, 0, 1), atol=1e-5)
+    with pytest.raises(ValueError, match="window size must be odd"):
+        denoise(noisy, method="polynomial", sigma=SIGMA, window=4)
+
 def test_learned_filters_are_exposed_and_sensible():
     weights, offset = least_squares_filter(SIGMA, 7)
     assert weights.shape == (7, 7) and abs(weights.sum() + offset - 1.0) < 0.1, "a smoothing filter passes DC"
