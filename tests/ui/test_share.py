@@ -136,6 +136,23 @@ def test_the_stylize_views_follow_the_method_and_a_colour_link_keeps_its_method(
     assert fast.values[id(method)] == "Fast network (Johnson et al.)" and fast.named["style"] == "the-scream"
 
 
+def test_apply_on_wires_a_button_to_open_a_link_in_page(monkeypatch):
+    """What a Lessons tab does with a step's link: a button that applies it, then runs the view."""
+    monkeypatch.setattr(share, "_PAGE", [])
+    with gr.Blocks() as blocks:
+        sigma = gr.Slider(0, 100, value=25, step=1, precision=0)
+        go = gr.Button("Go")
+        share.view(share.buttons("lesson-toy"), share.View(
+            key="lesson-toy", title="Lesson toy", tabs=(), run=go, fn=lambda sigma: None, inputs=[sigma],
+            outputs=[], api_name="lesson_toy", params=[share.Param("sigma", sigma)]))
+        step = gr.Button("Step 1")
+        share.apply_on(step.click, "?view=lesson-toy&sigma=40")
+        page = share.install(blocks)
+    wired = [f.fn for f in blocks.fns.values() if getattr(f.fn, "__name__", "") == "<lambda>" and not f.inputs]
+    updates = dict(zip(map(id, page.targets()), wired[-1]()))
+    assert updates[id(sigma)]["value"] == 40 and updates[id(page.run_box)] == "run-lesson-toy"
+
+
 @pytest.fixture
 def generate_view(tmp_path, monkeypatch):
     """The Sample tab's Generate room, built, and a bundle of its result (the GMM, quick)."""
