@@ -22,7 +22,7 @@ import threading
 import gradio as gr
 
 from generators import api, registry
-from ui import common, denoise, models, sample, stylize, texture, train
+from ui import common, denoise, models, sample, share, stylize, texture, train
 from ui.gpu import zero_gpu
 
 TITLE = "GenLab"
@@ -32,12 +32,15 @@ THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="amber")
 # Image labels sit above the picture instead of floating over its top-left corner (they hid the first digit
 # of every sample sheet and the start of the strips); gallery captions wrap instead of cutting off the
 # PSNR and seconds at their end. An image's buttons (full screen, download, share) sit in a row above it
-# instead of over its top-right corner.
+# instead of over its top-right corner. The notice of an opened link (ui/share.py) stands out
+# as a note.
 CSS = """.gradio-container {max-width: 1280px !important; margin: auto;}
 label[data-testid=block-label].float {position: static !important; margin-bottom: 4px;}
 .caption-label {white-space: normal !important; max-width: 100% !important;}
 .image-container > .icon-button-wrapper.top-panel {position: static !important; margin: 0 0 4px auto;
-  width: fit-content; box-shadow: none;}"""
+  width: fit-content; box-shadow: none;}
+#share-notice {border-left: 4px solid var(--color-accent); padding: 4px 12px;
+  background: var(--block-background-fill);}"""
 MAX_FILE_SIZE = "10mb"
 QUEUE_SIZE = 64
 
@@ -75,10 +78,13 @@ def bound_malloc() -> bool:
 def build() -> gr.Blocks:
     with gr.Blocks(title=TITLE) as blocks:
         gr.Markdown(INTRO)
-        with gr.Tabs():
+        share.notice()
+        with gr.Tabs() as tabs:
             for label, build_tab in TABS:
-                with gr.Tab(label):
+                with gr.Tab(label, id=label.lower()):
                     build_tab()
+        share.tabs(tabs, *(label.lower() for label, _ in TABS))
+        share.install(blocks)   # opens the page's link (?view=...) on load; see ui/share.py
     blocks.queue(max_size=QUEUE_SIZE, default_concurrency_limit=4)
     return blocks
 

@@ -55,6 +55,24 @@ def warm_up(names=WARM_UP) -> list[str]:
     return loaded
 
 
+def model_hashes(names) -> dict[str, str]:
+    """{name: sha256} of each shipped model in ``names``, from checkpoints/manifest.json without loading it: its
+    weight file's sha256, or for sharded weights the sha256 of the index's and shards' hashes, one a line;
+    "missing" for a model the manifest does not list."""
+    import hashlib
+
+    from generators import checkpoint
+
+    manifest = checkpoint.read_manifest(registry.default.directory)
+    found = {}
+    for name in dict.fromkeys(names):
+        files = [manifest.get(path.name, {}).get("sha256") for path in
+                 checkpoint.weight_files(registry.default.directory, registry.default.spec(name).name)]
+        found[name] = ("missing" if None in files else files[0] if len(files) == 1 else
+                       hashlib.sha256("\n".join(files).encode()).hexdigest())
+    return found
+
+
 def device() -> str:
     """The torch device models and optimisations run on: "cuda" when there is a GPU (or as set), else "cpu"."""
     return registry.device()

@@ -10,7 +10,7 @@ import pandas as pd
 
 from generators import api, checks, imaging
 from generators import denoise as restore_lib
-from ui import autoencoder, learned_filters
+from ui import autoencoder, learned_filters, share
 from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, ExampleCache, brush_ready, display, examples,
                        friendly_errors, output_image, run_buttons, stoppable, stopped_note, upload_image)
 from ui.denoise_inputs import (CORRUPTIONS, ENSEMBLE_CHOICES, METHODS, NOISE_LABEL, WORK_SIDE, chosen, cnn_ensemble,
@@ -124,6 +124,13 @@ def psnr_sweep(path, grayscale, seed, methods, request: gr.Request = None, progr
     return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
 
 
+def _models(values: dict) -> list[str]:
+    """The shipped models a Denoise run with these settings uses (for its bundle)."""
+    colour = bool(values["image"]) and not values["grayscale"] and load_clean(values["image"], False).ndim == 3
+    names = [METHODS.get(label) for label in values["methods"] or []]
+    return [api.DENOISE_MODELS[name][colour] for name in names if name in api.DENOISE_MODELS]
+
+
 def to_editor(path, grayscale):
     """Put the working image into the mask editor as its background."""
     if not path:
@@ -153,6 +160,7 @@ def build() -> None:
         with gr.Column(scale=1, min_width=300):
             source = upload_image("Clean image", height=260, value=examples("denoise")[0])
             go = run_buttons("Corrupt and restore", "denoise", "denoise-sweep")
+            sharing = share.buttons("denoise")
             shipped = gr.Examples(examples("denoise"), inputs=source,
                                   label="Examples (the binary ones suit Ising and logistic): a click runs them")
             grayscale = gr.Checkbox(label="Work in grayscale", value=False)
@@ -207,5 +215,15 @@ def build() -> None:
     # the same settings again is answered from EXAMPLES (see restore).
     shipped.load_input_event.then(restore, settings, shown, api_visibility="private", concurrency_id=HEAVY,
                                   concurrency_limit=HEAVY_LIMIT, show_progress_on=[summary])
+    share.view(sharing, share.View(
+        key="denoise", title="Denoise", tabs=("denoise",), run=go, fn=restore, inputs=settings, outputs=shown,
+        api_name="restore", pictures=[corrupted, gallery], models=_models,
+        uploads=[share.Upload("image", source, "denoise", default=examples("denoise")[0]),
+                 share.Upload("mask", editor, what="a drawn mask", redo="draw it again (Draw a mask)", carried=False,
+                              present=lambda value: drawn_mask(value, (8, 8)) is not None)],
+        params=[share.Param("grayscale", grayscale), share.Param("corruption", corruption),
+                share.Param("sigma", sigma255), share.Param("rate", rate), share.Param("fraction", fraction),
+                share.Param("seed", seed), share.Param("methods", methods, short=METHODS),
+                share.Param("ising", ising_algorithm), share.Param("ensemble", ensemble)]))
     sweep.click(psnr_sweep, [source, grayscale, seed, methods], plot, api_name="psnr_sweep",
                 concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)

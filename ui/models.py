@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from generators import registry
+from ui import share
 from ui.common import HEAVY, HEAVY_LIMIT, friendly_errors
 from ui.figures import figure_file
 
@@ -109,6 +110,8 @@ def build() -> None:
     curves = gr.Plot(visible=curves_figure(names[0]) is not None,
                      label="Training curves (saved in the checkpoint's JSON)")
     download = gr.DownloadButton("Download the curves (PNG)", visible=False)
+    with gr.Accordion("Reproduce a result from its bundle", open=False, elem_id="reproduce"):
+        share.reproduce_panel()
 
     load.click(load_model, inputs=choice, outputs=[table, message], api_name="load_model",
                api_description="Load a model now (it would load on first use anyway); returns the registry "

@@ -11,6 +11,7 @@ import pandas as pd
 
 from generators import api, imaging, style, vgg19
 from generators.style import paintings
+from ui import share
 from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, display, examples, friendly_errors,
                        nothing_uploaded, output_image, run_buttons, stoppable, stopped_note, upload_image)
 from ui.gpu import on_gpu
@@ -212,6 +213,7 @@ def build() -> None:
         with gr.Column(scale=1, min_width=300):
             content = upload_image("Content photograph", height=260, value=str(ASSETS / "stylize" / "astronaut.png"))
             go = run_buttons("Stylize", "stylize")
+            sharing = share.buttons("stylize")
             # The outputs are made here and placed in the right-hand column below, so the examples can name them.
             result = output_image("Result", height=520, elem_id="stylize-result", render=False)
             status = gr.Markdown(elem_id="stylize-status", label="Status", render=False)
@@ -258,9 +260,27 @@ def build() -> None:
     fast_style.change(_style_file, inputs=fast_style, outputs=trained_on, api_visibility="private")
     # A new run clears the last status first, so an error never sits next to the previous run's status.
     go.click(lambda: "", outputs=status, queue=False, api_visibility="private")
-    go.click(run, inputs=[content, method, fast_style, style_image, strength, preserve, content_weight,
-                                  style_weight, steps, size, init, seed, use_vgg19],
-                     outputs=[result, status, losses], api_name="stylize", api_description=(
-                         "Repaint a content photograph in a style: a trained fast network, Gatys optimisation "
-                         "(streams previews and the loss), Reinhard colour transfer or histogram matching."),
-                     concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    inputs = [content, method, fast_style, style_image, strength, preserve, content_weight, style_weight, steps,
+              size, init, seed, use_vgg19]
+    go.click(run, inputs=inputs, outputs=[result, status, losses], api_name="stylize", api_description=(
+        "Repaint a content photograph in a style: a trained fast network, Gatys optimisation "
+        "(streams previews and the loss), Reinhard colour transfer or histogram matching."),
+        concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    # One run button, three views: which one a link or bundle names follows the Method radio.
+    photo = share.Upload("content", content, "stylize", default=str(ASSETS / "stylize" / "astronaut.png"))
+    painting = share.Upload("style", style_image, files=tuple(_style_examples()), default=str(DEFAULT_STYLE))
+    look = [share.Param("strength", strength), share.Param("preserve", preserve)]
+    common = dict(tabs=("stylize",), run=go, fn=run, inputs=inputs, outputs=[result, status, losses],
+                  api_name="stylize", pictures=[result])
+    by_name = {name: label for label, name in METHODS.items()}
+    share.view(sharing, share.View(
+        key="stylize/fast", title="Stylize · fast network", when=(method, (by_name["fast"],)), uploads=[photo],
+        params=[share.Param("style", fast_style), *look], models=lambda values: [f"style-{values['style']}"],
+        **common), share.View(
+        key="stylize/gatys", title="Stylize · Gatys optimisation", when=(method, (by_name["gatys"],)),
+        uploads=[photo, painting], params=[*look, *(share.Param(name, component) for name, component in (
+            ("content_weight", content_weight), ("style_weight", style_weight), ("steps", steps), ("size", size),
+            ("init", init), ("seed", seed), ("vgg19", use_vgg19)))], **common), share.View(
+        key="stylize/colour", title="Stylize · colour", when=(method, (by_name["reinhard"], by_name["histogram"])),
+        uploads=[photo, painting], params=[share.Param("method", method, short=METHODS, choices=(
+            by_name["reinhard"], by_name["histogram"])), *look], **common))

@@ -11,6 +11,7 @@ import numpy as np
 
 from generators import api, checks, imaging, texture
 from generators.texture import sourcemap
+from ui import share
 from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, ExampleCache, display, examples, file_digest,
                        friendly_errors, nothing_uploaded, output_image, run_buttons, stoppable, stopped_note,
                        upload_image)
@@ -206,6 +207,7 @@ def build() -> None:
         with gr.Column(scale=1, min_width=300):
             exemplar = upload_image("Exemplar", height=220, value=examples("texture")[0])
             go = run_buttons("Synthesize", "texture")
+            sharing = share.buttons("texture")
             # A click sets the exemplar and synthesises it with the settings as they are (example_result, below).
             example_set = gr.Examples([[path] for path in examples("texture")], inputs=[exemplar],
                                       label="Examples: scikit-image photos, generated patterns (a click runs them)")
@@ -242,6 +244,15 @@ def build() -> None:
     growing = dict(fn=grow, inputs=inputs, outputs=[output, source, status],
                    concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     go.click(**growing, api_name="texture", api_description=_API_DESCRIPTION)
+    share.view(sharing, share.View(
+        key="texture", title="Texture", tabs=("texture",), run=go, fn=grow, inputs=inputs,
+        outputs=[output, source, status], api_name="texture", pictures=[output, source],
+        uploads=[share.Upload("exemplar", exemplar, "texture", default=examples("texture")[0]),
+                 share.Upload("target", target, what="an uploaded transfer target", redo="upload it again")],
+        params=[share.Param("method", method, short={label: spec[0] for label, spec in METHODS.items()}),
+                *(share.Param(name, component) for name, component in (
+                    ("side", side), ("seed", seed), ("window", window), ("block", block), ("overlap", overlap),
+                    ("alpha", alpha), ("steps", steps)))]))
     example_set.load_input_event.then(**{**growing, "fn": example_result}, api_visibility="private")
     dice.click(random_seed, outputs=seed, api_visibility="private").then(**growing, api_visibility="private")
     method.change(show_parameters, inputs=method, outputs=[efros_leung, quilting, neural_group, network],

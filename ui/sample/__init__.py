@@ -10,6 +10,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from ui import share
 from ui.common import LATEX, brush_ready
 from ui.sample import draw, generate, repair, walk
 
@@ -19,17 +20,18 @@ HOW_IT_WORKS = Path(__file__).with_name("how_it_works.md")
 def build() -> None:
     gr.Markdown("Handwritten digits from three generative models trained on the same 4,000 MNIST digits. "
                 "The same seed always gives the same digits.")
-    with gr.Tabs():
-        with gr.Tab("Generate"):
+    with gr.Tabs() as rooms:
+        with gr.Tab("Generate", id="sample/generate"):
             generate.build()
-        with gr.Tab("Interpolate"):
+        with gr.Tab("Interpolate", id="sample/walk"):
             walk.build_interpolate()
-        with gr.Tab("Latent map"):
+        with gr.Tab("Latent map", id="sample/map"):
             walk.build_map()
-        with gr.Tab("Draw") as drawing:
+        with gr.Tab("Draw", id="sample/draw") as drawing:
             pad = draw.build()
         brush_ready(drawing.select, pad)
-        with gr.Tab("Repair"):
+        with gr.Tab("Repair", id="sample/repair"):
             repair.build()
+    share.tabs(rooms, "sample/generate", "sample/walk", "sample/map", "sample/draw", "sample/repair")
     with gr.Accordion("How each method works", open=False):
         gr.Markdown(HOW_IT_WORKS.read_text(encoding="utf-8"), latex_delimiters=LATEX)

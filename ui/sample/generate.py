@@ -10,6 +10,7 @@ import gradio as gr
 import numpy as np
 
 from generators import api
+from ui import share
 from ui.common import HEAVY, HEAVY_LIMIT, MAX_SEED, digit_picture, friendly_errors, output_image
 from ui.figures import digit_sheet
 from ui.gpu import on_gpu
@@ -102,12 +103,13 @@ def build() -> None:
                 seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
                 dice = gr.Button("Random seed", size="sm")
             go = gr.Button("Sample", variant="primary")
+            sharing = share.buttons("sample-generate")
             with gr.Row():
                 digit = gr.Dropdown(DIGITS, value="3", label="Digit", min_width=80)
                 go_digit = gr.Button("Sample this digit")
             compare = gr.Button("Compare all three models")
         with gr.Column(scale=2):
-            samples = output_image("Samples")
+            samples = output_image("Samples", elem_id="sample-samples")
             figures = gr.Markdown(label="Figures")
     gr.Markdown("**Side by side**: the same number of samples and seed from each model, with its measured figures.")
     with gr.Row(equal_height=True):
@@ -129,3 +131,8 @@ def build() -> None:
                    **heavy)
     compare.click(compare_samples, inputs=[count, seed], outputs=sides, api_name="compare", **heavy)
     model.change(**show_learned, api_name="components")
+    share.view(sharing, share.View(
+        key="sample/generate", title="Sample · Generate", tabs=("sample", "sample/generate"), run=go,
+        fn=draw_samples, inputs=[model, count, seed], outputs=[samples, figures], api_name="sample",
+        params=[share.Param("model", model, short=SAMPLERS), share.Param("count", count), share.Param("seed", seed)],
+        pictures=[samples], models=lambda values: [model_name(values["model"], SAMPLERS)]))

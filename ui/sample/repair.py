@@ -10,6 +10,7 @@ import numpy as np
 from generators import api, checks
 from generators.datasets import mnist
 from generators.sample import masks
+from ui import share
 from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, digit_picture, friendly_errors, output_image, run_buttons,
                        stoppable, stopped_note)
 from ui.gpu import on_gpu
@@ -69,6 +70,7 @@ def build() -> None:
             mask = gr.Dropdown(list(masks.MASKS), value="bottom half", label="Hide")
             seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed (starting codes)")
             go = run_buttons("Repair", "repair")
+            sharing = share.buttons("sample-repair")
         with gr.Column(scale=2):
             with gr.Row():
                 shown = output_image("What the model sees (grey = hidden)", height=260)
@@ -79,3 +81,9 @@ def build() -> None:
                 cache_examples=True, cache_mode="lazy")
     go.click(repair_digit, inputs=[model, index, mask, seed], outputs=[shown, filled, progress],
              api_name="repair", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    share.view(sharing, share.View(
+        key="sample/repair", title="Sample · Repair", tabs=("sample", "sample/repair"), run=go, fn=repair_digit,
+        inputs=[model, index, mask, seed], outputs=[shown, filled, progress], api_name="repair",
+        params=[share.Param("model", model, short=LATENT_MODELS), share.Param("digit", index),
+                share.Param("hide", mask), share.Param("seed", seed)],
+        pictures=[shown, filled], models=lambda values: [model_name(values["model"], LATENT_MODELS)]))

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from generators import api
 from generators.datasets import mnist
+from ui import share
 from ui.common import HEAVY, HEAVY_LIMIT, MAX_SEED, friendly_errors, output_image
 from ui.figures import digit_sheet, figure_file, gif_file, latent_map_figure
 from ui.gpu import on_gpu
@@ -62,6 +63,7 @@ def build_interpolate() -> None:
                 seed_b = gr.Number(value=2, precision=0, minimum=0, maximum=MAX_SEED, label="Seed B")
             frames = gr.Slider(2, 30, value=12, step=1, precision=0, label="Frames")
             go = gr.Button("Interpolate", variant="primary")
+            sharing = share.buttons("sample-walk")
             # The outputs are made here and placed in the right-hand column below, so the examples can name them.
             strip = output_image("Frames, A → B", elem_id="interpolate-strip", render=False)
             animation = gr.Image(label="Animation", type="filepath", interactive=False, height=240, render=False)
@@ -75,6 +77,13 @@ def build_interpolate() -> None:
                 note.render()
     go.click(interpolate_seeds, inputs=[model, seed_a, seed_b, frames], outputs=[strip, animation, note],
              api_name="interpolate", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    share.view(sharing, share.View(
+        key="sample/walk", title="Sample · Interpolate", tabs=("sample", "sample/walk"), run=go,
+        fn=interpolate_seeds, inputs=[model, seed_a, seed_b, frames], outputs=[strip, animation, note],
+        api_name="interpolate", params=[share.Param("model", model, short=LATENT_MODELS),
+                                        share.Param("seed_a", seed_a), share.Param("seed_b", seed_b),
+                                        share.Param("frames", frames)],
+        pictures=[strip], models=lambda values: [model_name(values["model"], LATENT_MODELS)]))
 
 
 def build_map() -> None:
