@@ -24,11 +24,13 @@ named in the notice and its default used. ``run=0`` sets the controls without ru
 **Applying a link in-page** (the page load does it; a Lessons tab can do it for its steps): ::
 
     share.apply_on(button.click, step_link_box)   # before share.install(); the box holds "?view=...&..."
+    share.apply_on(button.click, "?view=texture&method=quilting&seed=3")     # or a fixed link
 
-wires ``trigger`` to ``apply`` (below) with the query, its outputs ``targets()``, then ``RUN_JS`` on the hidden
-run box, which clicks the view's run button (``elem_id`` ``run-<key>``) when the link asked to run and nothing
-is missing. ``apply(query) -> list`` returns the updates for ``targets()`` in order: the Tabs (selected), every
-view's controls, the notice and the run box; ``decode(query)`` is its pure part.
+``install`` wires each such trigger to ``Page.apply`` (inputs: the query and the image inputs; outputs:
+``targets()``), then ``RUN_JS`` on the hidden run box, which clicks the view's run button (``elem_id``
+``run-<key>``) when the link asked to run and nothing is missing. ``apply(query, *images) -> list`` returns
+the updates for ``targets()`` in order: the Tabs (selected), the image inputs, the other controls, the notice
+and the run box; ``decode(query)`` is its pure part.
 
 **The bundle** is made by generators.bundle from the controls and the shown outputs (nothing is re-run);
 ``replay(path)`` (the Reproduce panel) reads one safely, runs its view's handler in-process with the bundled
@@ -355,25 +357,36 @@ def _number(component, text):
 
 class Page:
     """What one built app opens links into: its views, its Tabs, the notice and the hidden run box (a
-    snapshot taken by ``install``, so a tab built later elsewhere, as tests do, changes nothing here)."""
+    snapshot taken by ``install``, so a tab built later elsewhere, as tests do, changes nothing here).
+
+    Image inputs are inputs of the apply event as well as outputs, and always get a plain value back (the
+    link's, or their own unchanged): Gradio answers a ``gr.update`` by building a fresh component for the
+    session, which would drop ui.common.upload_image's own preprocessing (its clear messages on bad files)."""
 
     def __init__(self, views: dict, tab_ids: dict, banner: gr.Markdown, run_box: gr.Textbox):
         self.views, self.tab_ids, self.banner, self.run_box = dict(views), dict(tab_ids), banner, run_box
+        self.uploads = _unique(u.component for item in self.views.values() for u in item.uploads if u.carried)
 
     def targets(self) -> list:
-        """The components a link sets, in the order of ``apply``'s updates."""
-        return [*_unique(self.tab_ids.values()), *_unique(c for item in self.views.values() for c in item.components()),
-                self.banner, self.run_box]
+        """The components a link sets, in the order of ``apply``'s updates: the Tabs, the image inputs, the
+        other controls, the notice and the run box."""
+        controls = _unique(c for item in self.views.values() for c in item.components())
+        return [*_unique(self.tab_ids.values()), *self.uploads,
+                *[c for c in controls if all(c is not u for u in self.uploads)], self.banner, self.run_box]
 
-    def apply(self, query) -> list:
-        """The updates that open the link ``query`` in the page, in the order of ``targets()``."""
+    def apply(self, query, *images) -> list:
+        """The updates that open the link ``query`` in the page, in the order of ``targets()``; ``images`` are
+        the image inputs' current values (``self.uploads``), returned as they are unless the link sets them."""
         found = decode(query, self.views)
         updates = {id(component): gr.update() for component in self.targets()}
+        updates.update({id(component): value for component, value in zip(self.uploads, images)})
         if found.view is not None:
             for tab in found.view.tabs:
                 if tab in self.tab_ids:
                     updates[id(self.tab_ids[tab])] = gr.Tabs(selected=tab)
-            updates.update({key: gr.update(value=value) for key, value in found.values.items()})
+            plain = {id(component) for component in self.uploads}
+            updates.update({key: value if key in plain else gr.update(value=value)
+                            for key, value in found.values.items()})
         run = found.view is not None and found.run and not found.missing
         updates[id(self.banner)] = gr.update(value=_notice(found), visible=bool(found.view or found.notes))
         updates[id(self.run_box)] = found.view.run.elem_id if run else ""
@@ -388,9 +401,9 @@ def targets() -> list:
     return _PAGE[-1].targets()
 
 
-def apply(query) -> list:
+def apply(query, *images) -> list:
     """The installed page's updates for the link ``query`` (see Page.apply), in the order of ``targets()``."""
-    return _PAGE[-1].apply(query)
+    return _PAGE[-1].apply(query, *images)
 
 
 def _notice(found: Decoded) -> str:
@@ -412,16 +425,21 @@ def apply_on(trigger: Callable, query) -> None:
 
 
 def install(blocks: gr.Blocks) -> Page:
-    """Inside ``blocks``, after every tab: open the page's own link on load, and wire every ``apply_on``."""
+    """Inside ``blocks``, after every tab: open the page's own link on load, and wire every ``apply_on``.
+
+    The load only copies the address's query into a hidden box (in the browser); a page opened without a
+    link stops there, and one with a link runs ``apply`` through the box's change event."""
     page = Page(_VIEWS, _TABS, _NOTICE[0] if _NOTICE else notice(), gr.Textbox(visible=False, elem_id="share-run"))
     _PAGE.append(page)
     outputs = page.targets()
     query = gr.Textbox(visible=False)
-    blocks.load(page.apply, query, outputs, js="() => window.location.search", api_visibility="private").then(
-        None, page.run_box, None, js=RUN_JS, api_visibility="private")
+    blocks.load(None, None, query, js="() => window.location.search", api_visibility="private")
+    _APPLIERS.insert(0, (query.change, query))
     for trigger, source in _APPLIERS:
-        inputs = source if isinstance(source, gr.components.Component) else None
-        fn = page.apply if inputs is not None else (lambda fixed=source: page.apply(fixed))
+        if isinstance(source, gr.components.Component):
+            fn, inputs = page.apply, [source, *page.uploads]
+        else:
+            fn, inputs = (lambda *images, fixed=source: page.apply(fixed, *images)), page.uploads
         trigger(fn, inputs, outputs, api_visibility="private").then(None, page.run_box, None, js=RUN_JS,
                                                                      api_visibility="private")
     _APPLIERS.clear()

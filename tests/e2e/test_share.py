@@ -51,8 +51,9 @@ def test_a_link_reopens_the_same_digits_and_the_bundle_replays_identical(browser
     shutil.copy(download.value.path(), bundle)
     first.get_by_role("tab", name="Models").click()
     first.get_by_text("Reproduce a result from its bundle").click()
+    first.locator("#reproduce-run").wait_for(timeout=30_000)
     first.locator("#reproduce-file input[type=file]").set_input_files(str(bundle))
-    first.locator("#reproduce-file >> text=bundle.zip").wait_for(timeout=30_000)
+    first.locator("#reproduce-file >> text=bundle.zip").wait_for(timeout=60_000)
     first.locator("#reproduce-run").click()
     verdict = first.locator("#reproduce-verdict >> text=identical")
     verdict.wait_for(timeout=60_000)
@@ -62,7 +63,7 @@ def test_a_link_reopens_the_same_digits_and_the_bundle_replays_identical(browser
     first.close()
 
 
-def test_a_link_made_with_an_upload_asks_for_it_and_names_a_bad_parameter(browser, server):
+def test_a_link_made_with_an_upload_asks_for_it_and_names_a_bad_parameter(browser, server, tmp_path):
     page = open_page(browser, server + "?view=denoise&image=upload&sigma=400&seed=7", height=800)
     notice = page.locator("#share-notice")
     notice.locator("text=which a link cannot carry").wait_for(timeout=30_000)
@@ -70,4 +71,10 @@ def test_a_link_made_with_an_upload_asks_for_it_and_names_a_bad_parameter(browse
     assert "sigma='400' is outside 0 to 100: the default 25 was used" in notice.inner_text()
     assert page.get_by_label("Seed", exact=True).locator("visible=true").first.input_value() == "7"
     assert page.locator("#denoise-corrupted img").count() == 0     # nothing ran
+    # The upload still goes through ui.common.upload_image's checks once the link has set the page.
+    not_an_image = tmp_path / "notes.png"
+    not_an_image.write_text("this is a text file, not an image")
+    page.locator("input[type=file] >> nth=0").set_input_files(str(not_an_image))
+    page.locator("#run-denoise").click()
+    page.locator("[data-testid=toast-text] >> text=/notes\\.png.*not an image/").wait_for(timeout=60_000)
     page.close()

@@ -95,7 +95,7 @@ def test_a_bad_parameter_is_named_and_its_default_used(toy, query, words):
 
 def test_opening_a_link_selects_the_tab_sets_the_controls_and_runs(toy):
     view, page = toy
-    updates = dict(zip(map(id, page.targets()), page.apply("?view=toy&sigma=40&seed=3")))
+    updates = dict(zip(map(id, page.targets()), page.apply("?view=toy&sigma=40&seed=3", CAMERA)))
     assert updates[id(page.tab_ids["toy"])].selected == "toy"
     assert updates[id(view.param("sigma").component)]["value"] == 40
     assert updates[id(page.run_box)] == view.run.elem_id == "run-toy"
@@ -104,19 +104,20 @@ def test_opening_a_link_selects_the_tab_sets_the_controls_and_runs(toy):
 
 def test_a_link_made_with_an_upload_sets_the_rest_asks_for_it_and_does_not_run(toy):
     view, page = toy
-    updates = dict(zip(map(id, page.targets()), page.apply("?view=toy&image=upload&sigma=40")))
+    updates = dict(zip(map(id, page.targets()), page.apply("?view=toy&image=upload&sigma=40", CAMERA)))
     assert updates[id(page.run_box)] == ""
     assert updates[id(view.param("sigma").component)]["value"] == 40
-    assert updates[id(view.uploads[0].component)]["value"] is None
+    assert updates[id(view.uploads[0].component)] is None     # a plain value: never a gr.update (see Page)
     assert ("made with an uploaded image, which a link cannot carry: upload it and press **Go**"
             in updates[id(page.banner)]["value"])
 
 
 def test_no_link_changes_nothing_and_an_unknown_view_says_so(toy):
     _, page = toy
-    assert all(update == gr.update() for update in page.apply("")[:-2])
-    assert page.apply("")[-1] == ""
-    notice = page.apply("?view=lessons/9")[-2]
+    updates = page.apply("", "mine.png")
+    assert updates[1] == "mine.png", "an image input keeps its value, as a plain value"
+    assert all(update == gr.update() for update in updates[:1] + updates[2:-2]) and updates[-1] == ""
+    notice = page.apply("?view=lessons/9", None)[-2]
     assert "unknown view 'lessons/9'" in notice["value"] and notice["visible"]
 
 
@@ -138,7 +139,8 @@ def test_the_stylize_views_follow_the_method_and_a_colour_link_keeps_its_method(
 
 def test_apply_on_wires_a_button_to_open_a_link_in_page(monkeypatch):
     """What a Lessons tab does with a step's link: a button that applies it, then runs the view."""
-    monkeypatch.setattr(share, "_PAGE", [])
+    for registry in ("_PAGE", "_VIEWS", "_TABS"):
+        monkeypatch.setattr(share, registry, type(getattr(share, registry))())
     with gr.Blocks() as blocks:
         sigma = gr.Slider(0, 100, value=25, step=1, precision=0)
         go = gr.Button("Go")
@@ -149,6 +151,7 @@ def test_apply_on_wires_a_button_to_open_a_link_in_page(monkeypatch):
         share.apply_on(step.click, "?view=lesson-toy&sigma=40")
         page = share.install(blocks)
     wired = [f.fn for f in blocks.fns.values() if getattr(f.fn, "__name__", "") == "<lambda>" and not f.inputs]
+    assert page.uploads == []
     updates = dict(zip(map(id, page.targets()), wired[-1]()))
     assert updates[id(sigma)]["value"] == 40 and updates[id(page.run_box)] == "run-lesson-toy"
 
