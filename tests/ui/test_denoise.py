@@ -21,6 +21,18 @@ def test_a_drawn_mask_alone_removes_only_its_pixels():
     assert sigma == 0.0 and (~known).sum() == 100 and np.all(holed[:10, :10] == 0)
 
 
+@pytest.mark.parametrize("shape", [(48, 64), (48, 64, 3)])
+def test_salt_and_pepper_is_seeded_and_tells_the_restorers_a_noise_level(shape):
+    """Salt and pepper estimates the sigma the restorers are told (skimage's wavelet estimator: it needs
+    PyWavelets, which a fresh install once lacked, and every salt-and-pepper run failed)."""
+    clean = np.full(shape, 0.5, np.float32)
+    noisy, known, sigma = corrupt(clean, "Salt and pepper", 25, 0.1, 0.0, 3, None)
+    again, _, _ = corrupt(clean, "Salt and pepper", 25, 0.1, 0.0, 3, None)
+    hit = np.any(noisy != 0.5, axis=-1) if len(shape) == 3 else noisy != 0.5
+    assert known is None and 0.0 < sigma <= 1.0 and np.array_equal(noisy, again)
+    assert 0.05 < hit.mean() < 0.15 and set(np.unique(noisy[hit])) <= {0.0, 1.0}
+
+
 def test_methods_that_do_not_fit_the_corruption_are_skipped_with_a_note():
     names, notes = chosen(["Gaussian filter", "EPLL (GMM patch prior)"], "Missing pixels")
     assert names == ["epll"] and "Skipped Gaussian filter" in notes[0]
