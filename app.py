@@ -22,7 +22,7 @@ import threading
 import gradio as gr
 
 from generators import api, registry
-from ui import common, denoise, models, sample, share, stylize, texture, train
+from ui import common, denoise, lessons, models, sample, share, stylize, texture, train
 from ui.gpu import zero_gpu
 
 TITLE = "GenLab"
@@ -32,14 +32,14 @@ THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="amber")
 # Image labels sit above the picture instead of floating over its top-left corner (they hid the first digit
 # of every sample sheet and the start of the strips); gallery captions wrap instead of cutting off the
 # PSNR and seconds at their end. An image's buttons (full screen, download, share) sit in a row above it
-# instead of over its top-right corner. The notice of an opened link (ui/share.py) stands out
-# as a note.
+# instead of over its top-right corner. The notice of an opened link (ui/share.py) and the lesson bar
+# (ui/lessons.py) stand out as notes.
 CSS = """.gradio-container {max-width: 1280px !important; margin: auto;}
 label[data-testid=block-label].float {position: static !important; margin-bottom: 4px;}
 .caption-label {white-space: normal !important; max-width: 100% !important;}
 .image-container > .icon-button-wrapper.top-panel {position: static !important; margin: 0 0 4px auto;
   width: fit-content; box-shadow: none;}
-#share-notice {border-left: 4px solid var(--color-accent); padding: 4px 12px;
+#share-notice, #lesson-bar {border-left: 4px solid var(--color-accent); padding: 4px 12px;
   background: var(--block-background-fill);}"""
 MAX_FILE_SIZE = "10mb"
 QUEUE_SIZE = 64
@@ -50,6 +50,7 @@ TABS = (
     ("Stylize", stylize.build),
     ("Sample", sample.build),
     ("Train", train.build),
+    ("Lessons", lessons.build),   # given the lesson bar (above the tabs) that its steps write to
     ("Models", models.build),
 )
 
@@ -79,10 +80,11 @@ def build() -> gr.Blocks:
     with gr.Blocks(title=TITLE) as blocks:
         gr.Markdown(INTRO)
         share.notice()
+        lesson_bar = lessons.bar()
         with gr.Tabs() as tabs:
             for label, build_tab in TABS:
                 with gr.Tab(label, id=label.lower()):
-                    build_tab()
+                    build_tab(lesson_bar) if build_tab is lessons.build else build_tab()
         share.tabs(tabs, *(label.lower() for label, _ in TABS))
         share.install(blocks)   # opens the page's link (?view=...) on load; see ui/share.py
     blocks.queue(max_size=QUEUE_SIZE, default_concurrency_limit=4)

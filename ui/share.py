@@ -54,14 +54,17 @@ from PIL import Image
 from generators import api, bundle, imaging
 from ui.common import HEAVY, HEAVY_LIMIT, examples, file_digest, friendly_errors
 
-# Clicks the run button whose elem_id the run box holds, once it is on screen (its tab may still be opening).
+# Clicks the run button whose elem_id the run box holds, once it is on screen (its tab may still be opening);
+# counts the presses in <body data-share-runs> (the browser tests wait on it).
 RUN_JS = """(id) => {
     if (!id) return;
     let tries = 0;
     const press = () => {
         const button = document.getElementById(id);
-        if (button && button.checkVisibility() && !button.disabled) button.click();
-        else if (tries++ < 100) setTimeout(press, 100);
+        if (button && button.checkVisibility() && !button.disabled) {
+            button.click();
+            document.body.dataset.shareRuns = String(Number(document.body.dataset.shareRuns || 0) + 1);
+        } else if (tries++ < 100) setTimeout(press, 100);
     };
     setTimeout(press, 200);
 }"""
@@ -73,6 +76,8 @@ COPY_JS = """(query) => {
     try { navigator.clipboard.writeText(url).catch(() => {}); } catch (error) {}
     return url;
 }"""
+# Link keys that belong to the page, not to a view: a lesson step's link adds them (ui.lessons reads them).
+PAGE_KEYS = ("lesson", "step")
 UPLOAD = "upload"
 NONE = "none"
 TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
@@ -252,6 +257,7 @@ class Decoded:
     notes: list = field(default_factory=list)        # what was wrong, each naming the parameter
     missing: list = field(default_factory=list)      # inputs a link could not carry
     run: bool = True
+    in_lesson: bool = False                          # a lesson step's link: its bar says where the page is
 
 
 def decode(query, views: Mapping | None = None) -> Decoded:
@@ -261,6 +267,7 @@ def decode(query, views: Mapping | None = None) -> Decoded:
         key: value if isinstance(value, list) else [value] for key, value in dict(query).items()}
     key = (fields.pop("view", [""]) or [""])[-1]
     run = (fields.pop("run", ["1"]) or ["1"])[-1] not in FALSE
+    in_lesson = bool(fields.get("lesson"))
     if not key:
         return Decoded(None, run=False)
     views = _VIEWS if views is None else views
@@ -268,7 +275,7 @@ def decode(query, views: Mapping | None = None) -> Decoded:
     if item is None:
         return Decoded(None, notes=[f"This link names an unknown view {key!r}; the views are: "
                                     f"{', '.join(views)}. The page opened as usual."], run=False)
-    found = Decoded(item, run=run)
+    found = Decoded(item, run=run, in_lesson=in_lesson)
     for upload in item.uploads:
         _decode_upload(found, upload, (fields.pop(upload.name, None) or [None])[-1])
     found.values.update(_fixed(item))
@@ -276,7 +283,7 @@ def decode(query, views: Mapping | None = None) -> Decoded:
         raw = fields.pop(param.name, None)
         value = _default(param) if raw is None else _value(param, raw, found.notes)
         found.values[id(param.component)] = found.named[param.name] = value
-    for name in fields:
+    for name in (name for name in fields if name not in PAGE_KEYS):
         found.notes.append(f"The link's parameter {name!r} is not one of {item.title}'s "
                            f"({', '.join(p.name for p in item.uploads + item.params)}): it was ignored.")
     return found
@@ -388,7 +395,9 @@ class Page:
             updates.update({key: value if key in plain else gr.update(value=value)
                             for key, value in found.values.items()})
         run = found.view is not None and found.run and not found.missing
-        updates[id(self.banner)] = gr.update(value=_notice(found), visible=bool(found.view or found.notes))
+        # A lesson step says what it opened in the lesson bar: the banner only for what was wrong.
+        shown = bool(found.notes) if found.in_lesson else bool(found.view or found.notes)
+        updates[id(self.banner)] = gr.update(value=_notice(found), visible=shown)
         updates[id(self.run_box)] = found.view.run.elem_id if run else ""
         return list(updates.values())
 

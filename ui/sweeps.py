@@ -12,6 +12,7 @@ import gradio as gr
 import pandas as pd
 
 from generators import checks, sweeps
+from ui import share
 from ui.common import (HEAVY, HEAVY_LIMIT, LATEX, MAX_SEED, friendly_errors, output_image, run_buttons,
                        stoppable)
 from ui.gpu import on_gpu
@@ -27,6 +28,8 @@ SWEEPS = {
     "Gatys: content weight × style weight": (sweeps.gatys_weights, None),
 }
 DEFAULT = next(iter(SWEEPS))
+# The name each sweep goes by in a link (ui.share) and a lesson step (ui/lessons.toml).
+SHORT = dict(zip(SWEEPS, ("polynomial", "ising-beta", "icm-gibbs", "gmm", "vae-prior", "gatys-weights")))
 # Each sweep ends here, keeping what it finished; the defaults take at most about 10 s on two CPU cores.
 TIME_CAP = 60.0
 STOP_KEY = "sweeps"   # the stop flag this section's Stop button sets
@@ -83,6 +86,7 @@ def build() -> None:
             sweep = gr.Dropdown(list(SWEEPS), value=DEFAULT, label="Sweep")
             seed = gr.Number(0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed (noise, samples)")
             go = run_buttons("Run the sweep", STOP_KEY)
+            sharing = share.buttons("sweeps")
         with gr.Column(scale=2):
             explanation = gr.Markdown(EXPLANATIONS[DEFAULT], latex_delimiters=LATEX)
     grid = output_image("Sweep: each cell labelled with its score")
@@ -95,3 +99,8 @@ def build() -> None:
     sweep.change(choose, inputs=sweep, outputs=[explanation, plot], api_visibility="private")
     go.click(run_sweep, inputs=[sweep, seed], outputs=[grid, summary, plot], api_name="sweep",
              api_description=_API_DESCRIPTION, concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    share.view(sharing, share.View(
+        key="sweeps", title="Lessons · Sweeps", tabs=("lessons", "lessons/sweeps"), run=go, fn=run_sweep,
+        inputs=[sweep, seed], outputs=[grid, summary, plot], api_name="sweep", pictures=[grid],
+        params=[share.Param("sweep", sweep, short=SHORT), share.Param("seed", seed)],
+        models=lambda values: ["mnist-vae", "mnist-lenet"] if SHORT.get(values["sweep"]) == "vae-prior" else []))

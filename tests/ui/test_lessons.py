@@ -1,0 +1,69 @@
+"""The lessons: the file is well formed, every step is a valid link into a view the app has, and a bad lesson
+file is refused with a message that names what is wrong."""
+
+import urllib.parse
+
+import pytest
+
+from ui import lessons, share
+
+TOPICS = {"logistic", "generative", "random", "cnn", "style"}
+
+
+def test_one_lesson_per_seed_topic_with_four_to_eight_steps():
+    assert set(lessons.LESSONS) == TOPICS
+    for lesson in lessons.LESSONS.values():
+        assert lessons.MIN_STEPS <= len(lesson.steps) <= lessons.MAX_STEPS, lesson.key
+        for step in lesson.steps:
+            assert "$" in step.text, f"{lesson.key}: step {step.title!r} has no formula"
+
+
+def test_every_step_is_a_link_the_built_app_opens_without_a_complaint():
+    import app   # builds the page: every view registered
+
+    page = share._PAGE[-1]
+    for lesson in lessons.LESSONS.values():
+        for index, step in enumerate(lesson.steps):
+            found = share.decode(lessons.step_query(lesson.key, index), page.views)
+            assert found.view is not None and found.view.key == step.view, (lesson.key, index)
+            assert not found.notes, (lesson.key, step.title, found.notes)
+            assert not found.missing and found.run, (lesson.key, step.title)
+    assert app.demo is not None
+
+
+def test_a_step_link_names_its_lesson_and_step_and_locate_reads_it_back():
+    query = lessons.step_query("random", 2)
+    fields = urllib.parse.parse_qs(query.lstrip("?"))
+    assert fields["lesson"] == ["random"] and fields["step"] == ["3"] and fields["view"] == ["denoise"]
+    assert fields["seed"] == ["1"] and fields["ising"] == ["gibbs"]
+    assert lessons.locate(query) == ("random", 2)
+    assert lessons.locate("?lesson=random&step=99") == ("random", 0)     # out of range: the first step
+    assert lessons.locate("?lesson=random&step=two") == ("random", 0)
+    assert lessons.locate("?lesson=nonsense&step=1") is None
+    assert lessons.locate("") is None
+
+
+def test_next_and_back_stop_at_the_ends():
+    first = lessons._show("style", 0)
+    assert first[4] == ("style", 0) and first[2]["interactive"] is False and first[3]["interactive"] is True
+    assert lessons._move(("style", 0), -1)[4] == ("style", 0)
+    last = len(lessons.LESSONS["style"].steps) - 1
+    at_end = lessons._move(("style", last), +1)
+    assert at_end[4] == ("style", last) and at_end[3]["interactive"] is False
+    assert "step 2 of" in lessons._move(("style", 0), +1)[1]
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[[lesson]]\nkey = "a"\ntitle = "A"\nsummary = "s"\n' + '[[lesson.step]]\ntitle = "t"\nview = "denoise"\ntext = "x"\n' * 3,
+     "has 3 steps"),
+    ('[[lesson]]\nkey = "a"\ntitle = "A"\n' + '[[lesson.step]]\ntitle = "t"\nview = "denoise"\ntext = "x"\n' * 4,
+     "has no summary"),
+    ('[[lesson]]\nkey = "a"\ntitle = "A"\nsummary = "s"\n' + '[[lesson.step]]\ntitle = "t"\ntext = "x"\n' * 4,
+     "step 1 has no view"),
+])
+def test_a_bad_lesson_file_is_refused_by_name(tmp_path, body, message):
+    path = tmp_path / "lessons.toml"
+    path.write_text(body)
+    with pytest.raises(ValueError, match=message) as error:
+        lessons.read(path)
+    assert "lessons.toml" in str(error.value)
