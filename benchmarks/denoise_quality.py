@@ -156,7 +156,7 @@ def main() -> None:
     print(table, flush=True)
     print("\n### Binary images (horse + 3 seeded blob images), Gaussian noise on the [0, 1] scale\n")
     print(binary_table(), flush=True)
-    print(f"\n### Inpainting: random missing pixels, the first 4 of the same crops\n")
+    print("\n### Inpainting: random missing pixels, the first 4 of the same crops\n")
     table, inpainting = inpainting_table(images[:4])
     print(table, flush=True)
     if args.write_metrics:
