@@ -38,9 +38,12 @@ def model_card(name: str) -> str:
         f"- **Config**: `{json.dumps(card.get('config', {}))}`",
     ]
     selection = card.get("selection")
-    if selection:
+    if selection and "criterion" in selection:      # a grid search (mnist-gmm)
         lines.append(f"- **Model selection**: {selection['criterion']}, over {len(selection['grid'])} "
                      "configurations (all listed in the JSON card)")
+    elif selection:                                 # a choice between training runs (the style networks)
+        lines.append(f"- **Checkpoint choice**: {selection['chosen']}, chosen {selection['rule']}; candidates: "
+                     f"{_format(selection['candidates'])}")
     if metrics:
         lines += ["", "| metric | value |", "|---|---|"]
         lines += [f"| {key} | {_format(value)} |" for key, value in metrics.items()]
