@@ -22,7 +22,8 @@ from benchmarks.load_test import running_app  # noqa: E402
 
 # Tab -> its main endpoint (the primary button on the tab's first screen).
 MAIN = {"Denoise": "/restore", "Denoise (autoencoders)": "/autoencode", "Texture": "/texture",
-        "Stylize": "/stylize", "Sample": "/sample", "Sample (repair)": "/repair", "Models": "/model_status"}
+        "Stylize": "/stylize", "Sample": "/sample", "Sample (repair)": "/repair", "Lessons (sweeps)": "/sweep",
+        "Models": "/model_status"}
 
 
 def main() -> None:
