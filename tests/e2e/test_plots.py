@@ -1,6 +1,6 @@
 """Every line plot (Vega, drawn as SVG) names its lines in a legend and its axes with their units, in the
 browser: the PSNR-against-sigma sweep, the Ising energy curves, the Gatys loss and a teaching sweep. (The
-matplotlib figures draw their legends into the picture: tests/ui cover their contents.)"""
+matplotlib figures draw their legends into the picture: tests/ui/test_figures.py reads them there.)"""
 
 import pytest
 
