@@ -264,6 +264,16 @@ def ink_on_paper(digits: np.ndarray) -> np.ndarray:
     return (1.0 - np.asarray(digits, dtype=np.float32)).astype(np.float32)
 
 
+SHEET_BACKGROUND = 0.85   # the grey between the digits of a sheet, so white paper reads as tiles
+
+
+def digit_sheet(digits: np.ndarray, *, zoom: int = 1, columns: int | None = None) -> np.ndarray:
+    """Digits (n, 28, 28), ink on black, as one contract image drawn dark on white tiles over grey, ``columns``
+    wide (at most 16 and about square by default), enlarged ``zoom`` times."""
+    columns = columns or min(16, math.ceil(math.sqrt(len(digits))))
+    return upscale_nearest(grid(ink_on_paper(digits), columns=columns, background=SHEET_BACKGROUND), zoom)
+
+
 def paper_to_ink(image: np.ndarray) -> np.ndarray:
     """A drawing dark on white (a pad, a scan) -> ink bright on black, as the digit contract has it (1 - x is its
     own inverse)."""

@@ -263,7 +263,7 @@ def gmm_components(*, components=(1, 5, 20, 50), dims: int = 50, max_iter: int =
         fitted, unseen = (float(model.log_likelihood(images).mean()) for images in (train, held_out))
         scores[f"K = {k}"] = unseen
         rows += [(k, round(unseen, 1), "held-out digits (1,000)"), (k, round(fitted, 1), "training digits")]
-        sheets.append((_digit_sheet(model.sample(shown, seed=seed)),
+        sheets.append((imaging.digit_sheet(model.sample(shown, seed=seed), zoom=2),
                        f"K = {k}: held-out {unseen:.1f}, training {fitted:.1f} nats/digit"))
         cells.finished(f"K = {k}")
     picture = labelled_grid(sheets, columns=min(2, len(sheets)))
@@ -276,17 +276,6 @@ def gmm_components(*, components=(1, 5, 20, 50), dims: int = 50, max_iter: int =
                         scores)
 
 
-class _PriorDraws:
-    """The VAE as a sampler (``sample(n, *, seed)``) whose codes come from ``prior``: "normal" N(0, I) or
-    "fitted", the mixture fitted to its training codes (generators.sample.vae)."""
-
-    def __init__(self, vae, prior: str):
-        self.vae, self.prior = vae, prior
-
-    def sample(self, n: int, *, seed: int) -> np.ndarray:
-        return self.vae.decode(self.vae.latents(n, seed=seed, prior=self.prior))
-
-
 PRIORS = {"normal": "N(0, I) codes", "fitted": "fitted prior codes"}
 
 
@@ -296,6 +285,7 @@ def vae_priors(*, samples: int = 2000, shown: int = 64, seed: int = 1, should_st
     each, and the Fréchet distance of ``samples`` digits to the 1,000 held-out ones (the LeNet judge)."""
     from generators import api
     from generators.sample.quality import digit_quality
+    from generators.sample.vae import PriorSampler
     from generators.train.judge import SELECTION_JUDGE
 
     samples = checks.whole(samples, name="samples", low=10, high=10_000)
@@ -309,9 +299,10 @@ def vae_priors(*, samples: int = 2000, shown: int = 64, seed: int = 1, should_st
             sheets.append((None, f"{label}: not run"))
             continue
         # d^2 = |mu_a - mu_b|^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2)) on LeNet features (generators.metrics)
-        draws = _PriorDraws(vae, prior)
+        draws = PriorSampler(vae, prior)
         scores[label] = digit_quality(draws, judge, n=samples, seed=seed)["frechet_lenet"]
-        sheets.append((_digit_sheet(draws.sample(shown, seed=seed)), f"{label}: Frechet {scores[label]:.1f}"))
+        sheets.append((imaging.digit_sheet(draws.sample(shown, seed=seed), zoom=2),
+                       f"{label}: Frechet {scores[label]:.1f}"))
         cells.finished(label)
     floor = api.sample_card(api.DIGIT_VAE).get("metrics", {}).get("frechet_real_vs_real", "?")
     figures = "; ".join(f"{label}: **{value:.1f}**" for label, value in scores.items())
@@ -319,12 +310,6 @@ def vae_priors(*, samples: int = 2000, shown: int = 64, seed: int = 1, should_st
                f"{seed}) to the 1,000 held-out digits under {SELECTION_JUDGE}'s features, lower is better: "
                f"{figures or 'none finished'} (real digits against real digits: {floor}).")
     return cells.result(labelled_grid(sheets, columns=len(sheets)), summary, None, scores)
-
-
-def _digit_sheet(digits: np.ndarray, zoom: int = 2) -> np.ndarray:
-    """Digits (n, 28, 28), ink on black, as one sheet drawn dark on light gray tiles, enlarged ``zoom`` times."""
-    columns = math.ceil(math.sqrt(len(digits)))
-    return imaging.upscale_nearest(imaging.grid(imaging.ink_on_paper(digits), columns=columns, background=0.85), zoom)
 
 
 # --- style ---------------------------------------------------------------------------------------------------

@@ -15,16 +15,12 @@ from PIL import Image
 from generators import imaging
 from ui.common import cache_bytes, digit_picture, display
 
-SHEET_BACKGROUND = 0.85   # the grey between the digits of a sheet, so white paper reads as tiles
 FRAME_MS = 90
 
 
 def digit_sheet(digits: np.ndarray, *, zoom: int, columns: int | None = None) -> np.ndarray:
-    """Digits (n, 28, 28), ink on black, as one uint8 sheet drawn dark on white, ``columns`` wide (at most 16
-    and about square by default), enlarged ``zoom`` times."""
-    columns = columns or min(16, int(np.ceil(np.sqrt(len(digits)))))
-    sheet = imaging.grid(imaging.ink_on_paper(digits), columns=columns, background=SHEET_BACKGROUND)
-    return display(imaging.upscale_nearest(sheet, zoom))
+    """generators.imaging.digit_sheet as uint8, for an output image."""
+    return display(imaging.digit_sheet(digits, zoom=zoom, columns=columns))
 
 
 def gif_file(frames: np.ndarray, name: str, *, zoom: int = 8) -> str:

@@ -244,3 +244,14 @@ def _draw(mean: torch.Tensor, log_var: torch.Tensor, generator) -> torch.Tensor:
     """z ~ N(mean, diag exp(log_var)) by the reparameterisation trick (Kingma & Welling 2014, eq. 10):
     z = mu + sigma * eps, eps ~ N(0, I), differentiable in mu and log sigma^2."""
     return mean + torch.exp(0.5 * log_var) * torch.randn(mean.shape, generator=generator, device=mean.device)
+
+
+class PriorSampler:
+    """The VAE as a sampler (``sample(n, *, seed)``, what generators.sample.quality judges) whose codes come
+    from ``prior``: "fitted", the mixture fitted to its training codes, or "normal", the textbook N(0, I)."""
+
+    def __init__(self, vae: VAE, prior: str):
+        self.vae, self.prior = vae, prior
+
+    def sample(self, n: int, *, seed: int) -> np.ndarray:
+        return self.vae.decode(self.vae.latents(n, seed=seed, prior=self.prior))

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from generators.datasets import mnist
-from generators.sample.vae import REFINE_STEPS, VAE, VAEConfig
+from generators.sample.vae import REFINE_STEPS, VAE, PriorSampler, VAEConfig
 from generators.train.judge import judge_sampler
 from generators.train.state import Run, add_run_arguments, numbers, start
 
@@ -173,16 +173,6 @@ def _measure(model, dry_run: bool) -> dict:
                "test_elbo_amortised_normal_prior_nats": round(float(textbook.mean()), 2)}
     if not dry_run:
         metrics.update(judge_sampler(model))
-        normal = judge_sampler(_NormalPrior(model))
+        normal = judge_sampler(PriorSampler(model, "normal"))
         metrics["frechet_lenet_normal_prior"] = normal.get("frechet_lenet")
     return metrics
-
-
-class _NormalPrior:
-    """The VAE sampled the textbook way, z ~ N(0, I), for comparison with the fitted code prior."""
-
-    def __init__(self, model):
-        self.model = model
-
-    def sample(self, n: int, *, seed: int):
-        return self.model.decode(self.model.latents(n, seed=seed, prior="normal"))
