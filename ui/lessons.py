@@ -149,10 +149,9 @@ def _move(place, delta: int) -> tuple:
     return _show(key, min(max(index + delta, 0), len(LESSONS[key].steps) - 1))
 
 
-def _start(title: str) -> tuple:
-    key = next((lesson.key for lesson in LESSONS.values() if lesson.title == title), None)
-    if key is None:
-        raise gr.Error(f"Unknown lesson {title!r}: choose one from the list.")
+def _start(key: str) -> tuple:
+    if key not in LESSONS:
+        raise gr.Error(f"Unknown lesson {key!r}: choose one from the list.")
     return _show(key, 0)
 
 
@@ -162,8 +161,8 @@ def _opened(query) -> tuple:
     return _show(*where) if where else (gr.update(),) * 7
 
 
-def _outline(title: str) -> str:
-    lesson = next((lesson for lesson in LESSONS.values() if lesson.title == title), None)
+def _outline(key: str) -> str:
+    lesson = LESSONS.get(key)
     if lesson is None:
         return ""
     steps = "\n".join(f"{number}. {step.title}" for number, step in enumerate(lesson.steps, 1))
@@ -186,13 +185,15 @@ def _guided(lesson_bar: Bar) -> None:
                 "tab with its settings, runs it, and the bar at the top of the page says what to look at and "
                 "why. **Next** and **Back** move through the steps; **Link to this step** gives a link that "
                 "opens the same step for someone else.")
-    titles = [lesson.title for lesson in LESSONS.values()]
+    first = next(iter(LESSONS))
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            choice = gr.Radio(titles, value=titles[0], label="Lesson", elem_id="lesson-choice")
+            # Shown by title, handed over by key.
+            choice = gr.Radio([(lesson.title, key) for key, lesson in LESSONS.items()], value=first, label="Lesson",
+                              elem_id="lesson-choice")
             start = gr.Button("Start the lesson", variant="primary", elem_id="lesson-start")
         with gr.Column(scale=2):
-            outline = gr.Markdown(_outline(titles[0]), latex_delimiters=LATEX)
+            outline = gr.Markdown(_outline(first), latex_delimiters=LATEX)
     choice.change(_outline, choice, outline, api_visibility="private", queue=False)
 
     shown = [lesson_bar.group, lesson_bar.text, lesson_bar.back, lesson_bar.next, lesson_bar.place,

@@ -52,7 +52,7 @@ import numpy as np
 from PIL import Image
 
 from generators import api, bundle, imaging
-from ui.common import HEAVY, HEAVY_LIMIT, examples, file_digest, friendly_errors
+from ui.common import HEAVY, HEAVY_LIMIT, cache_bytes, examples, file_digest, friendly_errors
 
 # Clicks the run button whose elem_id the run box holds, once it is on screen (its tab may still be opening);
 # counts the presses in <body data-share-runs> (the browser tests wait on it).
@@ -461,8 +461,6 @@ def install(blocks: gr.Blocks) -> Page:
 def pack(item: View, settings: dict) -> str:
     """The bundle of what ``item`` shows now (controls and outputs by component id), as a zip in Gradio's
     cache; its path."""
-    from ui.common import cache_bytes
-
     named = {u.name: settings.get(id(u.component)) for u in item.uploads}
     for upload in item.uploads:
         if not upload.carried and upload.present is not None and upload.present(named[upload.name]):
