@@ -96,6 +96,36 @@ def bsds(split: str = "train", directory: Path | str | None = None, *, home: Pat
     return [path for index, path in enumerate(files) if (index in held_out) == (split == "test")]
 
 
+# Classic test images shipped with scikit-image, gray: the kind the denoising literature reports on (a
+# portrait, a cameraman, regular texture, large smooth areas, text). Two disjoint sets, so that nothing is
+# chosen on the images that report it: "select" may pick checkpoints and settings (and log validation while
+# training); "report" only measures. No model trains on either.
+CLASSIC = {
+    "select": ("camera", "astronaut", "brick", "text"),
+    "report": ("coins", "moon", "clock", "page", "coffee", "chelsea", "rocket", "grass", "gravel"),
+}
+
+
+def classic(split: str = "report", *, side: int = 256) -> list[tuple[str, np.ndarray]]:
+    """[(name, float32 (h, w) gray in [0, 1])]: the scikit-image images of CLASSIC[split], each a centre
+    crop of at most ``side`` x ``side`` (the colour ones through skimage.color.rgb2gray, Rec. 709 luminance).
+    All of them ship inside scikit-image: nothing is downloaded."""
+    import skimage.data
+    from skimage.color import rgb2gray
+    from skimage.util import img_as_float32
+
+    if split not in CLASSIC:
+        raise ValueError(f"split must be one of {sorted(CLASSIC)}, got {split!r}")
+    out = []
+    for name in CLASSIC[split]:
+        image = getattr(skimage.data, name)()
+        image = img_as_float32(rgb2gray(image) if image.ndim == 3 else image)
+        h, w = min(side, image.shape[0]), min(side, image.shape[1])
+        top, left = (image.shape[0] - h) // 2, (image.shape[1] - w) // 2
+        out.append((name, np.ascontiguousarray(image[top:top + h, left:left + w])))
+    return out
+
+
 def mnist_full(split: str = "train", *, home: Path | str | None = None) -> Digits:
     """All of MNIST from ``<data home>/mnist`` (fetched with ``python -m generators.datasets fetch mnist``):
     "train" (60,000) or "test" (10,000), LeCun's own split."""

@@ -136,3 +136,14 @@ def test_a_download_is_checked_against_its_sha256_prefix_and_leaves_nothing_when
     with pytest.raises(fetch.FetchError, match="sha256"):
         fetch.download(source.as_uri(), tmp_path / "got" / "bad.bin", sha256_prefix="00000000")
     assert sorted(path.name for path in (tmp_path / "got").iterdir()) == ["ok.bin"]
+
+
+def test_classic_images_come_in_two_disjoint_sets_and_load_offline():
+    assert not set(datasets.CLASSIC["select"]) & set(datasets.CLASSIC["report"])
+    images = datasets.classic("select", side=128)
+    assert [name for name, _ in images] == list(datasets.CLASSIC["select"])
+    for name, image in images:
+        assert image.dtype == np.float32 and image.ndim == 2 and max(image.shape) <= 128, name
+        assert 0 <= image.min() < image.max() <= 1, name
+    with pytest.raises(ValueError, match="select"):
+        datasets.classic("test")
