@@ -9,6 +9,11 @@ sigma ~ U[0, 75/255] per patch; the loss is the squared error to the clean patch
 sigma so every noise level counts alike (--loss balanced). Adam with a linear warm-up and cosine decay;
 the shipped weights are the exponential moving average of the trained ones. The run state (weights, EMA,
 Adam) is saved to runs/bsds-cnn-denoiser/ at every evaluation, so --resume continues an interrupted run.
+
+--regular F swaps a share F of each batch for synthetic regular patches (gratings, checks, flat shaded
+areas with straight edges: what classic test images hold and BSDS photographs rarely do); --init-from DIR
+starts from a finished checkpoint with a fresh optimiser (a fine-tune). Validation also logs PSNR on the
+"select" classic images at sigma 25 (val_psnr_classic25); the "report" ones are never read here.
 """
 
 from __future__ import annotations
@@ -16,11 +21,13 @@ from __future__ import annotations
 import copy
 import math
 
+from pathlib import Path
+
 import numpy as np
 import torch
 
-from generators import imaging, metrics
-from generators.datasets import bsds
+from generators import checkpoint, imaging, metrics
+from generators.datasets import bsds, classic
 from generators.denoise.cnn import SIGMA_MAX, CNNConfig, CNNDenoiser
 from generators.train.state import Run, add_run_arguments, start, weights
 
@@ -49,6 +56,13 @@ def add_arguments(parser) -> None:
                              "patch's squared error divided by its sigma, so every noise level counts alike")
     parser.add_argument("--ema", type=float, default=0.999, help="decay of the weight average that ships")
     parser.add_argument("--eval-every", type=int, default=500, help="steps between validation, saves and state")
+    parser.add_argument("--regular", type=float, default=0.0,
+                        help="share of each batch drawn as synthetic regular patches (gratings, checks, smooth "
+                             "shading with edges) instead of photograph crops: the stripes and flat areas where "
+                             "BM3D is strongest")
+    parser.add_argument("--init-from", default=None, metavar="DIR",
+                        help=f"start from the {NAME} checkpoint in DIR (e.g. checkpoints) with a fresh optimiser "
+                             "and schedule: continues a finished run whose --resume state is gone")
     add_run_arguments(parser, NAME)
 
 
@@ -57,10 +71,33 @@ def train(args) -> dict:
     if args.dry_run:
         args.steps, args.eval_every, args.patch, args.batch, args.depth, args.width = 2, 1, 16, 2, 4, 8
     net = CNNDenoiser(CNNConfig(depth=args.depth, width=args.width))
+    init = "random (PyTorch's default initialisation)"
+    if args.init_from:
+        if args.resume:
+            raise ValueError("--init-from starts a new run from a checkpoint; --resume continues a run's state: "
+                             "give one of them")
+        found = checkpoint.load(args.init_from, NAME, rebuild=f"python -m generators.train {NAME}")
+        net = CNNDenoiser.from_checkpoint(found)
+        init = (f"the {NAME} checkpoint in {args.init_from} (sha256 "
+                f"{checkpoint.sha256(Path(args.init_from) / f'{NAME}.safetensors')})")
+    if not 0 <= args.regular <= 1:
+        raise ValueError(f"--regular {args.regular:g} must be a share between 0 and 1")
     ema, optimizer, run = start_run(args, NAME, net, generator)
     train_photos, validation = load_photos(args, "gray", VAL_CROP)
+    if not args.dry_run:
+        validation += classic_validation()
     return train_loop(run, net, ema, optimizer, train_photos, validation, generator, _step,
-                      lambda metrics: _save(run, ema, metrics, len(train_photos)))
+                      lambda metrics: _save(run, ema, metrics, len(train_photos), init))
+
+
+def classic_validation() -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """The "select" classic images (generators.datasets.CLASSIC: camera, astronaut, brick, text) at sigma 25,
+    logged as val_psnr_classic25; the "report" ones are never read here."""
+    out = []
+    for index, (_, clean) in enumerate(classic("select")):
+        noise = np.random.default_rng([100 + index, 25]).standard_normal(clean.shape).astype(np.float32)
+        out.append(("classic25", clean, clean + 25 / 255 * noise))
+    return out
 
 
 def start_run(args, name: str, net: torch.nn.Module,
@@ -71,7 +108,7 @@ def start_run(args, name: str, net: torch.nn.Module,
     ema = copy.deepcopy(net)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
     run = Run(args, name, {"net": net, "ema": ema}, {"adam": optimizer}, total=args.steps, generator=generator,
-              curves=("step", "train_mse", "eval_step", *(f"val_psnr_{s}" for s in VAL_SIGMAS)))
+              curves=("step", "train_mse", "eval_step", *(f"val_psnr_{s}" for s in VAL_SIGMAS), "val_psnr_classic25"))
     if not 0 <= args.restart <= run.done:
         raise ValueError(f"--restart {args.restart}: the run is at step {run.done}; a warm restart starts "
                          "at or before the step a --resume continues from")
@@ -108,14 +145,15 @@ def train_loop(run: Run, net, ema, optimizer, photos, validation, generator, ste
             window = []
         if run.due(args.eval_every):
             scores = _validate(ema, validation)
-            run.log(eval_step=run.done, **{f"val_psnr_{s}": scores[s] for s in VAL_SIGMAS})
+            run.log(eval_step=run.done, **{f"val_psnr_{s}": score for s, score in scores.items()})
             run.save()
-            reported = {f"val_psnr_sigma{s}": scores[s] for s in VAL_SIGMAS}
+            reported = {f"val_psnr_sigma{s}" if isinstance(s, int) else f"val_psnr_{s}": score
+                        for s, score in scores.items()}
             reported.update(steps=run.done, train_cpu_minutes=round(run.progress["cpu_seconds"] / 60, 1),
                            train_wall_minutes=round(run.progress["wall_seconds"] / 60, 1), **(extra_metrics or {}))
             save(reported)
             run.bar.write(f"step {run.done}: validation PSNR "
-                          + ", ".join(f"σ={s} {scores[s]:.2f}" for s in VAL_SIGMAS))
+                          + ", ".join(f"σ={s} {score:.2f}" for s, score in scores.items()))
     return reported
 
 
@@ -131,7 +169,11 @@ def _learning_rate(step: int, args) -> float:
 
 def _step(net, optimizer, photos, args, rng, generator) -> float:
     net.train()
-    clean = torch.from_numpy(random_patches(photos, args.batch, args.patch, rng))  # (B, 1, P, P)
+    clean = random_patches(photos, args.batch, args.patch, rng)                     # (B, 1, P, P)
+    synthetic = rng.random(args.batch) < args.regular
+    if synthetic.any():
+        clean[synthetic] = regular_patches(int(synthetic.sum()), args.patch, rng)
+    clean = torch.from_numpy(clean)
     sigma = torch.rand(args.batch, generator=generator) * SIGMA_MAX                 # (B,)
     noisy = clean + sigma.view(-1, 1, 1, 1) * torch.randn(clean.shape, generator=generator)
     # DnCNN's loss: l(theta) = 1/(2N) sum ||R(y_i; theta) - (y_i - x_i)||^2, here as x_hat = y - R(y).
@@ -165,6 +207,47 @@ def random_patches(photos, batch: int, size: int, rng: np.random.Generator) -> n
     return out
 
 
+def regular_patches(count: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    """(count, 1, size, size) synthetic patches of what photographs of the 360 BSDS training images show
+    little of and classic test images show a lot of: striped and checked fabric (square-ish gratings whose
+    frequency drifts, as folds and perspective make it), and large smooth areas with a few straight edges
+    (walls, sky), under smooth shading. Float32 in [0, 1]."""
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float64) - size / 2
+    out = np.empty((count, 1, size, size), dtype=np.float32)
+    for i in range(count):
+        kind = rng.integers(3)
+        # Smooth shading: a random quadratic surface, a few grey levels across the patch at most.
+        a, b, c, d, e = rng.normal(0, 1, 5) / np.array([size, size, size ** 2, size ** 2, size ** 2])
+        shade = a * xx + b * yy + c * xx ** 2 + d * yy ** 2 + e * xx * yy
+        shade = shade / (np.abs(shade).max() + 1e-9) * rng.uniform(0, 0.25)
+        base = rng.uniform(0.15, 0.85) + shade
+        if kind < 2:
+            # A grating: sin(2 pi (f u + c u^2) + phase) along a random direction u, sharpened towards a
+            # square wave by tanh(k s) / tanh(k); kind 1 multiplies a second one across it (checks, weaves).
+            wave = np.ones_like(xx)
+            for _ in range(1 + int(kind == 1)):
+                angle = rng.uniform(0, np.pi)
+                u = xx * np.cos(angle) + yy * np.sin(angle)
+                f = np.exp(rng.uniform(np.log(1 / 24), np.log(1 / 2.5)))
+                chirp = rng.uniform(-0.3, 0.3) * f / size
+                sharp = np.exp(rng.uniform(0, np.log(20)))
+                wave = wave * np.tanh(sharp * np.sin(2 * np.pi * (f * u + chirp * u ** 2) + rng.uniform(0, 2 * np.pi)))
+                wave = wave / np.tanh(sharp)
+            image = base + rng.uniform(0.03, 0.35) * wave
+        else:
+            image = base
+        # 0-3 straight edges: each half-plane shifts the level (and, for gratings, crops them to a region).
+        for _ in range(rng.integers(0, 4)):
+            angle = rng.uniform(0, 2 * np.pi)
+            # An anti-aliased edge: a logistic step 0.3-1.5 px wide, as a lens and a sensor draw it.
+            distance = xx * np.cos(angle) + yy * np.sin(angle) - rng.uniform(-size / 2, size / 2)
+            side = 0.5 * (1 + np.tanh(distance / rng.uniform(0.3, 1.5)))
+            level = rng.uniform(0.1, 0.9) + shade if rng.random() < 0.5 else image + rng.uniform(-0.3, 0.3)
+            image = side * level + (1 - side) * image
+        out[i, 0] = np.clip(image, 0, 1)
+    return out
+
+
 def _validation_set(photos, side: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
     out = []
     for index, photo in enumerate(photos):
@@ -176,24 +259,29 @@ def _validation_set(photos, side: int) -> list[tuple[int, np.ndarray, np.ndarray
     return out
 
 
-def _validate(net, validation) -> dict[int, float]:
+def _validate(net, validation) -> dict:
     net.eval()
-    psnr: dict[int, list[float]] = {}
+    psnr: dict = {}
     for sigma, clean, noisy in validation:
-        restored = np.clip(net.restore(noisy, sigma / 255), 0, 1)
+        level = 25 if sigma == "classic25" else sigma
+        restored = np.clip(net.restore(noisy, level / 255), 0, 1)
         psnr.setdefault(sigma, []).append(metrics.psnr(clean, restored))
     return {sigma: round(float(np.mean(values)), 3) for sigma, values in psnr.items()}
 
 
-def _save(run: Run, ema, metrics, photos: int) -> None:
+def _save(run: Run, ema, metrics, photos: int, init: str) -> None:
     args = run.args
     run.ship(weights(ema), ema.config_dict(), metrics,
              data=(f"BSDS400 gray (PIL luminance): random {args.patch}x{args.patch} patches of {photos} of the 360 "
                    f"generators.datasets.bsds('train') photographs, 8 flips/rotations, sigma ~ U[0, 75]/255 "
-                   f"unclipped Gaussian noise; validation: centre {VAL_CROP}px crops of the other {VALIDATION}; "
-                   "bsds('test') never used"),
+                   f"unclipped Gaussian noise"
+                   + (f"; {args.regular:.0%} of each batch synthetic regular patches (regular_patches)"
+                      if args.regular else "")
+                   + f"; validation: centre {VAL_CROP}px crops of the other {VALIDATION} and the 'select' classic "
+                   "images (camera, astronaut, brick, text); bsds('test') and the 'report' classic images never used"),
              training={"steps_target": args.steps, "batch": args.batch, "patch": args.patch, "lr": args.lr,
                        "loss": args.loss,
                        "warmup": args.warmup, "schedule": "cosine to 1% of peak",
                        "restart": args.restart, "bf16": args.bf16, "ema_decay": args.ema,
-                       "grad_clip": 1.0, "seed": args.seed, "threads": args.threads})
+                       "grad_clip": 1.0, "seed": args.seed, "threads": args.threads, "regular": args.regular,
+                       "init": init})

@@ -132,3 +132,31 @@ def test_vae_can_train_on_every_digit_and_keep_a_chosen_epoch(tmp_path):
     Registry(directory=tmp_path).load("mnist-vae")
     with pytest.raises(ValueError, match="keep-epoch"):
         main(["mnist-vae", "--dry-run", "--validation", "0", "--keep-epoch", "500", "--out", str(tmp_path)])
+
+
+def test_regular_patches_are_seeded_images_with_structure():
+    import numpy as np
+
+    from generators.train.bsds_cnn import regular_patches
+
+    first = regular_patches(16, 32, np.random.default_rng(3))
+    assert first.shape == (16, 1, 32, 32) and first.dtype == np.float32
+    assert 0 <= first.min() and first.max() <= 1
+    assert np.array_equal(first, regular_patches(16, 32, np.random.default_rng(3)))
+    assert not np.array_equal(first, regular_patches(16, 32, np.random.default_rng(4)))
+    # Gratings and edges: most patches vary, and no two are the same picture.
+    assert (first.std(axis=(1, 2, 3)) > 0.02).sum() >= 8
+    assert len({patch.tobytes() for patch in first}) == 16
+
+
+def test_gray_cnn_can_fine_tune_a_checkpoint_with_regular_patches(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    main(["bsds-cnn-denoiser", "--dry-run", "--out", str(first)])
+    main(["bsds-cnn-denoiser", "--dry-run", "--init-from", str(first), "--regular", "0.5", "--out", str(second)])
+    card = Registry(directory=second).card("bsds-cnn-denoiser")
+    assert checkpoint.sha256(first / "bsds-cnn-denoiser.safetensors") in card["training"]["init"]
+    assert card["training"]["regular"] == 0.5 and "synthetic regular patches" in card["data"]
+    with pytest.raises(ValueError, match="--resume"):
+        main(["bsds-cnn-denoiser", "--dry-run", "--resume", "--init-from", str(first), "--out", str(second)])
+    with pytest.raises(ValueError, match="--regular 1.5"):
+        main(["bsds-cnn-denoiser", "--dry-run", "--regular", "1.5", "--out", str(second)])
