@@ -557,13 +557,19 @@ def replay(path) -> tuple[str, list, list]:
         for name, image in found.inputs.items():
             files[name] = str(Path(folder) / f"{name}.png")
             Image.fromarray(image).save(files[name])
-        arguments, sent = _arguments(item, decoded.values, files)
-        output = _last(item.fn(**arguments, **sent, **_quiet(item.fn)))
+        output = call(item, decoded.values, files)
     shown = output if isinstance(output, (tuple, list)) else (output,)
     replayed = pictures(item, [shown[item.outputs.index(c)] for c in item.pictures], item.pictures)
     match = bundle.compare(found.outputs, replayed)
     verdict = _verdict(item, meta, match, decoded.notes)
     return verdict, _gallery(found.outputs), _gallery(replayed)
+
+
+def call(item: View, values: dict, files: dict):
+    """Run view ``item``'s handler in-process on decoded ``values`` and upload ``files`` (name -> path), as its
+    button would, and return its last output (a streaming handler is run to its end)."""
+    arguments, sent = _arguments(item, values, files)
+    return _last(item.fn(**arguments, **sent, **_quiet(item.fn)))
 
 
 def _quiet(fn) -> dict:

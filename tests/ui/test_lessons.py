@@ -31,6 +31,27 @@ def test_every_step_is_a_link_the_built_app_opens_without_a_complaint():
     assert app.demo is not None
 
 
+@pytest.mark.parametrize("key", sorted(TOPICS))
+def test_every_step_runs_its_view_in_process_and_shows_a_picture(key):
+    """What each step's button runs, with the step's settings, called as the button would call it (the browser
+    walk in tests/e2e/test_lessons.py covers the lesson bar itself). The sweeps steps are left to
+    tests/ui/test_sweeps.py and tests/generators/test_sweeps.py: a full sweep takes 5-16 s."""
+    import numpy as np
+
+    import app   # builds the page: every view registered
+
+    assert app.demo is not None
+    page = share._PAGE[-1]
+    for index, step in enumerate(lessons.LESSONS[key].steps):
+        if step.view == "sweeps":
+            continue
+        found = share.decode(lessons.step_query(key, index), page.views)
+        files = {u.name: found.named[u.name] for u in found.view.uploads if found.named.get(u.name) is not None}
+        output = share.call(found.view, found.values, files)
+        picture = output[0] if isinstance(output, tuple) else output
+        assert isinstance(picture, np.ndarray) and picture.size and picture.std() > 0, (key, index, step.title)
+
+
 def test_a_step_link_names_its_lesson_and_step_and_locate_reads_it_back():
     query = lessons.step_query("random", 2)
     fields = urllib.parse.parse_qs(query.lstrip("?"))
