@@ -73,13 +73,8 @@ def train(args) -> dict:
     net = CNNDenoiser(CNNConfig(depth=args.depth, width=args.width))
     init = "random (PyTorch's default initialisation)"
     if args.init_from:
-        if args.resume:
-            raise ValueError("--init-from starts a new run from a checkpoint; --resume continues a run's state: "
-                             "give one of them")
-        found = checkpoint.load(args.init_from, NAME, rebuild=f"python -m generators.train {NAME}")
-        net = CNNDenoiser.from_checkpoint(found)
-        init = (f"the {NAME} checkpoint in {args.init_from} (sha256 "
-                f"{checkpoint.sha256(Path(args.init_from) / f'{NAME}.safetensors')})")
+        net, sha = from_checkpoint(args, NAME, CNNDenoiser)
+        init = f"the {NAME} checkpoint in {args.init_from} (sha256 {sha})"
     if not 0 <= args.regular <= 1:
         raise ValueError(f"--regular {args.regular:g} must be a share between 0 and 1")
     ema, optimizer, run = start_run(args, NAME, net, generator)
@@ -88,6 +83,16 @@ def train(args) -> dict:
         validation += classic_validation()
     return train_loop(run, net, ema, optimizer, train_photos, validation, generator, _step,
                       lambda metrics: _save(run, ema, metrics, len(train_photos), init))
+
+
+def from_checkpoint(args, name: str, network: type) -> tuple[torch.nn.Module, str]:
+    """--init-from: (``network`` built from checkpoint ``name`` in args.init_from, the weights' sha256) to start
+    a new run from; refused beside --resume, which continues a run's own state instead."""
+    if args.resume:
+        raise ValueError("--init-from starts a new run from a checkpoint; --resume continues a run's state: "
+                         "give one of them")
+    found = checkpoint.load(args.init_from, name, rebuild=f"python -m generators.train {name}")
+    return network.from_checkpoint(found), checkpoint.sha256(Path(args.init_from) / f"{name}.safetensors")
 
 
 def classic_validation() -> list[tuple[str, np.ndarray, np.ndarray]]:
@@ -272,16 +277,24 @@ def _validate(net, validation) -> dict:
 def _save(run: Run, ema, metrics, photos: int, init: str) -> None:
     args = run.args
     run.ship(weights(ema), ema.config_dict(), metrics,
-             data=(f"BSDS400 gray (PIL luminance): random {args.patch}x{args.patch} patches of {photos} of the 360 "
-                   f"generators.datasets.bsds('train') photographs, 8 flips/rotations, sigma ~ U[0, 75]/255 "
-                   f"unclipped Gaussian noise"
-                   + (f"; {args.regular:.0%} of each batch synthetic regular patches (regular_patches)"
-                      if args.regular else "")
-                   + f"; validation: centre {VAL_CROP}px crops of the other {VALIDATION} and the 'select' classic "
-                   "images (camera, astronaut, brick, text); bsds('test') and the 'report' classic images never used"),
-             training={"steps_target": args.steps, "batch": args.batch, "patch": args.patch, "lr": args.lr,
-                       "loss": args.loss,
-                       "warmup": args.warmup, "schedule": "cosine to 1% of peak",
-                       "restart": args.restart, "bf16": args.bf16, "ema_decay": args.ema,
-                       "grad_clip": 1.0, "seed": args.seed, "threads": args.threads, "regular": args.regular,
-                       "init": init})
+             data=data_record(args, photos, "gray (PIL luminance)", 75, VAL_CROP,
+                              (f"; {args.regular:.0%} of each batch synthetic regular patches (regular_patches)"
+                               if args.regular else ""),
+                              " and the 'select' classic images (camera, astronaut, brick, text), never the 'report' ones"),
+             training=training_record(args, loss=args.loss, regular=args.regular, init=init))
+
+
+def data_record(args, photos: int, kind: str, sigma_max: float, crop: int, noise: str = "",
+                validation: str = "") -> str:
+    """What a CNN run trained and validated on, for its checkpoint card's "data"."""
+    return (f"BSDS400 {kind}: random {args.patch}x{args.patch} patches of {photos} of the 360 "
+            f"generators.datasets.bsds('train') photographs, 8 flips/rotations, sigma ~ U[0, {sigma_max:g}]/255 "
+            f"unclipped Gaussian noise{noise}; validation: centre {crop}px crops of the other {VALIDATION}"
+            f"{validation}; bsds('test') never used")
+
+
+def training_record(args, **extra) -> dict:
+    """The settings of a CNN run that its checkpoint card lists under "training", plus a trainer's ``extra``."""
+    return {"steps_target": args.steps, "batch": args.batch, "patch": args.patch, "lr": args.lr,
+            "warmup": args.warmup, "schedule": "cosine to 1% of peak", "restart": args.restart, "bf16": args.bf16,
+            "ema_decay": args.ema, "grad_clip": 1.0, "seed": args.seed, "threads": args.threads, **extra}

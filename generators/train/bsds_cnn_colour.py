@@ -15,15 +15,14 @@ other 8 (colour PSNR); the 40 bsds("test") photographs are never read here.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import torch
 
 from generators import api, checkpoint
 from generators.denoise.cnn import OPPONENT, PLANE_SCALE, SIGMA_MAX, CNNConfig, CNNDenoiser, ColourDenoiser
-from generators.train.bsds_cnn import (VAL_SIGMAS, VALIDATION, _validate, load_photos, random_patches, start_run,
-                                       train_loop)
+from generators.train.bsds_cnn import (VAL_SIGMAS, _validate, from_checkpoint, load_photos,
+                                       random_patches, start_run, train_loop, training_record,
+                                       data_record)
 from generators.train.state import Run, add_run_arguments, start, weights
 
 NAME = "bsds-cnn-colour"
@@ -63,14 +62,9 @@ def train(args) -> dict:
         gray_sha = checkpoint.sha256(checkpoint.CHECKPOINT_DIR / f"{GRAY}.safetensors")
     gray = gray.to("cpu").float()
     if args.init_from:
-        if args.resume:
-            raise ValueError("--init-from starts a new run from a checkpoint; --resume continues a run's state: "
-                             "give one of them")
-        found = checkpoint.load(args.init_from, NAME, rebuild=f"python -m generators.train {NAME}")
-        net = ColourDenoiser.from_checkpoint(found)
-        init = (f"both networks start as the {NAME} checkpoint in {args.init_from} (sha256 "
-                f"{checkpoint.sha256(Path(args.init_from) / f'{NAME}.safetensors')}), itself grown from {GRAY} "
-                f"(sha256 {gray_sha})")
+        net, sha = from_checkpoint(args, NAME, ColourDenoiser)
+        init = (f"both networks start as the {NAME} checkpoint in {args.init_from} (sha256 {sha}), itself grown "
+                f"from {GRAY} (sha256 {gray_sha})")
     else:
         net = ColourDenoiser.from_gray(gray)
         init = (f"both networks start as {GRAY} (sha256 {gray_sha}), the chroma one with zero weights on its "
@@ -124,13 +118,6 @@ def _planes(rgb: torch.Tensor) -> torch.Tensor:
 def _save(run: Run, ema, metrics, photos: int, init: str) -> None:
     args = run.args
     run.ship(weights(ema), ema.config_dict(), metrics,
-             data=(f"BSDS400 colour: random {args.patch}x{args.patch} RGB patches of {photos} of the 360 "
-                   f"generators.datasets.bsds('train') photographs, 8 flips/rotations, sigma ~ U[0, {args.sigma_max:g}]/255 "
-                   f"unclipped Gaussian noise added in RGB; validation: centre {VAL_CROP}px crops of the other "
-                   f"{VALIDATION}; bsds('test') never used"),
+             data=data_record(args, photos, "colour (RGB)", args.sigma_max, VAL_CROP, " added in RGB"),
              init=init,
-             training={"steps_target": args.steps, "batch": args.batch, "patch": args.patch, "lr": args.lr,
-                       "loss": "balanced (RGB MSE / sigma)", "warmup": args.warmup, "restart": args.restart,
-                       "sigma_max": args.sigma_max,
-                       "schedule": "cosine to 1% of peak", "bf16": args.bf16, "ema_decay": args.ema,
-                       "grad_clip": 1.0, "seed": args.seed, "threads": args.threads})
+             training=training_record(args, loss="balanced (RGB MSE / sigma)", sigma_max=args.sigma_max))
