@@ -240,12 +240,17 @@ def latent_map(images: np.ndarray, labels: np.ndarray, *, size):
     return latent.latent_map(registry.load(DIGIT_VAE), images, labels, size=size)
 
 
+def drawn_digit(rgba: np.ndarray) -> np.ndarray:
+    """A sketchpad composite -> an MNIST-style (28, 28) digit; a blank pad is a ValueError. No model runs."""
+    from generators.sample import sketch
+
+    return sketch.mnist_style(sketch.ink_from_rgba(rgba))
+
+
 def read_drawing(rgba: np.ndarray) -> Reading:
     """A sketchpad composite -> an MNIST-style digit, its ELBO, the VAE's reconstruction and the classifier's
     reading; a blank pad, or a drawing the VAE finds far less likely than any real digit, is a ValueError."""
-    from generators.sample import sketch
-
-    digit = sketch.mnist_style(sketch.ink_from_rgba(rgba))
+    digit = drawn_digit(rgba)
     vae = registry.load(DIGIT_VAE)
     elbo = float(vae.elbo(digit)[0])
     floor = sample_card(DIGIT_VAE).get("metrics", {}).get("test_elbo_p01_nats")
