@@ -205,10 +205,12 @@ def _network_note() -> str:
             f"downloads `{vgg19.FILE}` (~{vgg19.MB} MB) once from download.pytorch.org.")
 
 
+INTRO = ("Repaint a photograph in the look of a style: by optimising the pixels (Gatys), with a network trained "
+         f"for one style (fast), or by matching colour statistics. Large photographs are downscaled to {MAX_SIDE} px.")
+
+
 def build() -> None:
-    gr.Markdown("Repaint a photograph in the look of a style: by optimising the pixels (Gatys), with a "
-                "network trained for one style (fast), or by matching colour statistics. Large photographs "
-                f"are downscaled to {MAX_SIDE} px.")
+    gr.Markdown(INTRO)
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             content = upload_image("Content photograph", height=260, value=str(ASSETS / "stylize" / "astronaut.png"))
