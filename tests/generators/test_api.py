@@ -61,3 +61,21 @@ def test_the_app_warms_up_unless_told_not_to():
     import app
 
     assert app.parse_args([]).warm_up and not app.parse_args(["--no-warm-up"]).warm_up
+
+
+def test_a_drawing_read_twice_is_scored_once_and_reads_the_same(monkeypatch):
+    from pathlib import Path
+
+    from PIL import Image
+
+    drawing = np.asarray(Image.open(Path(__file__).parents[2] / "assets" / "sample" / "drawn-7.png"))
+    first = api.read_drawing(drawing)
+    assert int(first.chances.argmax()) == 7 and np.isfinite(first.elbo)
+    vae, scored = registry.load(api.DIGIT_VAE), []
+    monkeypatch.setattr(type(vae), "elbo", lambda self, *args, **kwargs: scored.append(1) or np.array([-90.0]))
+    again = api.read_drawing(drawing.copy())
+    assert again.elbo == first.elbo and np.array_equal(again.reconstruction, first.reconstruction)
+    assert scored == []
+    # The same ink moved on the pad is the same 28x28 digit; the drawing upside down is another one.
+    assert api.read_drawing(np.roll(drawing, 40, axis=1)).elbo == first.elbo and scored == []
+    assert api.read_drawing(np.ascontiguousarray(drawing[::-1])).elbo == -90.0 and scored == [1]
