@@ -2,8 +2,10 @@
 
 import time
 
+from tests.e2e import test_browser
 from tests.e2e.conftest import SHOTS
-from tests.e2e.test_browser import pytestmark  # noqa: F401  (the e2e mark and the Chromium check)
+
+pytestmark = test_browser.pytestmark   # the e2e mark and the Chromium check
 
 
 def _picture(page) -> str:
