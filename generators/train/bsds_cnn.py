@@ -11,7 +11,8 @@ the shipped weights are the exponential moving average of the trained ones. The 
 Adam) is saved to runs/bsds-cnn-denoiser/ at every evaluation, so --resume continues an interrupted run.
 
 --regular F swaps a share F of each batch for synthetic regular patches (gratings, checks, flat shaded
-areas with straight edges: what classic test images hold and BSDS photographs rarely do); --init-from DIR
+areas with straight edges: what classic test images hold and BSDS photographs rarely do), --glyphs F for
+text-like ones (rows of pen strokes on paper, as a scanned page); --init-from DIR
 starts from a finished checkpoint with a fresh optimiser (a fine-tune). Validation also logs PSNR on the
 "select" classic images at sigma 25 (val_psnr_classic25); the "report" ones are never read here.
 """
@@ -60,6 +61,9 @@ def add_arguments(parser) -> None:
                         help="share of each batch drawn as synthetic regular patches (gratings, checks, smooth "
                              "shading with edges) instead of photograph crops: the stripes and flat areas where "
                              "BM3D is strongest")
+    parser.add_argument("--glyphs", type=float, default=0.0,
+                        help="share of each batch drawn as synthetic text-like patches (rows of dark strokes on "
+                             "paper, as a scanned page): where BM3D leads the CNN most")
     parser.add_argument("--init-from", default=None, metavar="DIR",
                         help=f"start from the {NAME} checkpoint in DIR (e.g. checkpoints) with a fresh optimiser "
                              "and schedule: continues a finished run whose --resume state is gone")
@@ -75,8 +79,9 @@ def train(args) -> dict:
     if args.init_from:
         net, sha = from_checkpoint(args, NAME, CNNDenoiser)
         init = f"the {NAME} checkpoint in {args.init_from} (sha256 {sha})"
-    if not 0 <= args.regular <= 1:
-        raise ValueError(f"--regular {args.regular:g} must be a share between 0 and 1")
+    for flag, share in (("--regular", args.regular), ("--glyphs", args.glyphs)):
+        if not 0 <= share <= 1:
+            raise ValueError(f"{flag} {share:g} must be a share between 0 and 1")
     ema, optimizer, run = start_run(args, NAME, net, generator)
     train_photos, validation = load_photos(args, "gray", VAL_CROP)
     if not args.dry_run:
@@ -178,6 +183,10 @@ def _step(net, optimizer, photos, args, rng, generator) -> float:
     synthetic = rng.random(args.batch) < args.regular
     if synthetic.any():
         clean[synthetic] = regular_patches(int(synthetic.sum()), args.patch, rng)
+    if args.glyphs:                           # (no draw at all without --glyphs: earlier runs replay exactly)
+        text = (rng.random(args.batch) < args.glyphs) & ~synthetic
+        if text.any():
+            clean[text] = glyph_patches(int(text.sum()), args.patch, rng)
     clean = torch.from_numpy(clean)
     sigma = torch.rand(args.batch, generator=generator) * SIGMA_MAX                 # (B,)
     noisy = clean + sigma.view(-1, 1, 1, 1) * torch.randn(clean.shape, generator=generator)
@@ -253,6 +262,37 @@ def regular_patches(count: int, size: int, rng: np.random.Generator) -> np.ndarr
     return out
 
 
+def glyph_patches(count: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    """(count, 1, size, size) synthetic text-like patches: rows of "letters" (2-4 straight strokes each, 1-3.5 px
+    wide) in dark ink on light, gently shaded paper, as on a scanned page; sometimes light on dark. Drawn by
+    PIL at 4x and box-filtered down, which anti-aliases the strokes. Float32 in [0, 1]."""
+    from PIL import Image, ImageDraw
+
+    scale = 4
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float64) - size / 2
+    out = np.empty((count, 1, size, size), dtype=np.float32)
+    for i in range(count):
+        line = rng.uniform(7, 18)                                                     # row pitch, px
+        height, width = 0.6 * line, rng.uniform(0.35, 0.7) * line                   # a letter's box
+        pen = max(1, round(scale * rng.uniform(0.8, max(1.0, 0.13 * line))))          # stroke width at 4x
+        canvas = Image.new("L", (size * scale, size * scale), 0)
+        draw = ImageDraw.Draw(canvas)
+        for row in np.arange(rng.uniform(0, line), size, line):
+            x = rng.uniform(-width, 0)
+            while x < size:
+                for _ in range(rng.integers(2, 5)):
+                    (x0, x1), (y0, y1) = x + rng.uniform(0, width, 2), row + rng.uniform(0, height, 2)
+                    draw.line([(scale * x0, scale * y0), (scale * x1, scale * y1)], fill=255, width=pen, joint="curve")
+                x += width * rng.uniform(1.1, 1.5) + (rng.uniform(0.5, 1.5) * width if rng.random() < 0.2 else 0)
+        ink = np.asarray(canvas.resize((size, size), Image.Resampling.BOX), dtype=np.float64) / 255
+        paper, dark = rng.uniform(0.6, 0.95), rng.uniform(0.0, 0.35)
+        if rng.random() < 0.2:
+            paper, dark = dark, paper
+        tilt = rng.normal(0, 0.03, 2)
+        out[i, 0] = np.clip(paper + (tilt[0] * xx + tilt[1] * yy) / size + (dark - paper) * ink, 0, 1)
+    return out
+
+
 def _validation_set(photos, side: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
     out = []
     for index, photo in enumerate(photos):
@@ -279,9 +319,12 @@ def _save(run: Run, ema, metrics, photos: int, init: str) -> None:
     run.ship(weights(ema), ema.config_dict(), metrics,
              data=data_record(args, photos, "gray (PIL luminance)", 75, VAL_CROP,
                               (f"; {args.regular:.0%} of each batch synthetic regular patches (regular_patches)"
-                               if args.regular else ""),
+                               if args.regular else "")
+                              + (f"; about {args.glyphs:.0%} synthetic text-like patches (glyph_patches)"
+                                 if args.glyphs else ""),
                               " and the 'select' classic images (camera, astronaut, brick, text), never the 'report' ones"),
-             training=training_record(args, loss=args.loss, regular=args.regular, init=init))
+             training=training_record(args, loss=args.loss, regular=args.regular, glyphs=args.glyphs,
+                                      init=init))
 
 
 def data_record(args, photos: int, kind: str, sigma_max: float, crop: int, noise: str = "",

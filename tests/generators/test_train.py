@@ -149,14 +149,34 @@ def test_regular_patches_are_seeded_images_with_structure():
     assert len({patch.tobytes() for patch in first}) == 16
 
 
+def test_glyph_patches_are_seeded_strokes_of_ink_on_paper():
+    import numpy as np
+
+    from generators.train.bsds_cnn import glyph_patches
+
+    first = glyph_patches(12, 48, np.random.default_rng(5))
+    assert first.shape == (12, 1, 48, 48) and first.dtype == np.float32
+    assert 0 <= first.min() and first.max() <= 1
+    assert np.array_equal(first, glyph_patches(12, 48, np.random.default_rng(5)))
+    # Two levels, paper and ink: most pixels sit near the patch's own paper level, a good share far from it.
+    for patch in first[:, 0]:
+        paper = np.median(patch)
+        far = np.abs(patch - paper) > 0.2
+        assert 0.03 < far.mean() < 0.6
+
+
 def test_gray_cnn_can_fine_tune_a_checkpoint_with_regular_patches(tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
     main(["bsds-cnn-denoiser", "--dry-run", "--out", str(first)])
-    main(["bsds-cnn-denoiser", "--dry-run", "--init-from", str(first), "--regular", "0.5", "--out", str(second)])
+    main(["bsds-cnn-denoiser", "--dry-run", "--init-from", str(first), "--regular", "0.5", "--glyphs", "0.5",
+          "--out", str(second)])
     card = Registry(directory=second).card("bsds-cnn-denoiser")
     assert checkpoint.sha256(first / "bsds-cnn-denoiser.safetensors") in card["training"]["init"]
     assert card["training"]["regular"] == 0.5 and "synthetic regular patches" in card["data"]
+    assert card["training"]["glyphs"] == 0.5 and "text-like" in card["data"]
     with pytest.raises(ValueError, match="--resume"):
         main(["bsds-cnn-denoiser", "--dry-run", "--resume", "--init-from", str(first), "--out", str(second)])
     with pytest.raises(ValueError, match="--regular 1.5"):
         main(["bsds-cnn-denoiser", "--dry-run", "--regular", "1.5", "--out", str(second)])
+    with pytest.raises(ValueError, match="--glyphs -0.1"):
+        main(["bsds-cnn-denoiser", "--dry-run", "--glyphs", "-0.1", "--out", str(second)])
