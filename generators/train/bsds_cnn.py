@@ -163,7 +163,8 @@ def train_loop(run: Run, net, ema, optimizer, photos, validation, generator, ste
                            train_wall_minutes=round(run.progress["wall_seconds"] / 60, 1), **(extra_metrics or {}))
             save(reported)
             run.bar.write(f"step {run.done}: validation PSNR "
-                          + ", ".join(f"σ={s} {score:.2f}" for s, score in scores.items()))
+                          + ", ".join(f"σ={s} {score:.2f}" if isinstance(s, int) else f"{s} {score:.2f}"
+                                      for s, score in scores.items()))
     return reported
 
 
