@@ -1,5 +1,5 @@
 """A result as one zip, and that zip read back safely: the pure-compute half of "Download bundle" and of the
-Reproduce panel (ui/share.py is the Gradio half).
+Reproduce panel (ui/bundles.py is the Gradio half).
 
 A bundle holds
 

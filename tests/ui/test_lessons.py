@@ -5,7 +5,7 @@ import urllib.parse
 
 import pytest
 
-from ui import lessons, share
+from ui import bundles, lessons, links, share
 
 TOPICS = {"logistic", "generative", "random", "cnn", "style"}
 
@@ -24,7 +24,7 @@ def test_every_step_is_a_link_the_built_app_opens_without_a_complaint():
     page = share._PAGE[-1]
     for lesson in lessons.LESSONS.values():
         for index, step in enumerate(lesson.steps):
-            found = share.decode(lessons.step_query(lesson.key, index), page.views)
+            found = links.decode(lessons.step_query(lesson.key, index), page.views)
             assert found.view is not None and found.view.key == step.view, (lesson.key, index)
             assert not found.notes, (lesson.key, step.title, found.notes)
             assert not found.missing and found.run, (lesson.key, step.title)
@@ -45,9 +45,9 @@ def test_every_step_runs_its_view_in_process_and_shows_a_picture(key):
     for index, step in enumerate(lessons.LESSONS[key].steps):
         if step.view == "sweeps":
             continue
-        found = share.decode(lessons.step_query(key, index), page.views)
+        found = links.decode(lessons.step_query(key, index), page.views)
         files = {u.name: found.named[u.name] for u in found.view.uploads if found.named.get(u.name) is not None}
-        output = share.call(found.view, found.values, files)
+        output = bundles.call(found.view, found.values, files)
         picture = output[0] if isinstance(output, tuple) else output
         assert isinstance(picture, np.ndarray) and picture.size and picture.std() > 0, (key, index, step.title)
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from generators import bundle
-from ui import share
+from ui import bundles, links, share
 from ui.common import examples
 
 CAMERA = next(path for path in examples("denoise") if path.endswith("camera.png"))
@@ -46,7 +46,7 @@ def toy():
 def _query(view, values: dict) -> str:
     settings = {id(component): values.get(name, getattr(component, "value", None)) for name, component in
                 [(p.name, p.component) for p in view.params] + [(u.name, u.component) for u in view.uploads]}
-    return "?" + urllib.parse.urlencode(share.encode(view, settings), doseq=True, safe="/")
+    return "?" + urllib.parse.urlencode(links.encode(view, settings), doseq=True, safe="/")
 
 
 def test_a_link_names_the_example_and_every_parameter_and_decodes_to_the_same_values(toy, tmp_path):
@@ -57,7 +57,7 @@ def test_a_link_names_the_example_and_every_parameter_and_decodes_to_the_same_va
                           "methods": ["Gaussian filter", "Median filter"], "gray": True, "seed": 7})
     assert query == ("?view=toy&image=camera.png&sigma=40&rate=0.25&ensemble=4&methods=gaussian&methods=median"
                      "&gray=true&seed=7")
-    found = share.decode(query, {"toy": view})
+    found = links.decode(query, {"toy": view})
     assert found.notes == [] and found.run and not found.missing
     assert found.named == {"image": CAMERA, "sigma": 40, "rate": 0.25, "ensemble": 4,
                            "methods": ["Gaussian filter", "Median filter"], "gray": True, "seed": 7}
@@ -83,7 +83,7 @@ def test_an_upload_is_named_upload_and_a_cleared_input_none(toy, tmp_path):
 ])
 def test_a_bad_parameter_is_named_and_its_default_used(toy, query, words):
     view, _ = toy
-    found = share.decode(f"?view=toy&{query}", {"toy": view})
+    found = links.decode(f"?view=toy&{query}", {"toy": view})
     assert len(found.notes) == 1 and words in found.notes[0], found.notes
     assert found.run
     defaults = {"sigma": 25, "rate": 0.1, "ensemble": 1, "methods": ["Gaussian filter"], "gray": False,
@@ -127,13 +127,13 @@ def test_the_stylize_views_follow_the_method_and_a_colour_link_keeps_its_method(
     with gr.Blocks():
         stylize.build()
     views = {key: share._VIEWS[key] for key in ("stylize/fast", "stylize/gatys", "stylize/colour")}
-    found = share.decode("?view=stylize/colour&method=histogram&content=rocket.png", views)
+    found = links.decode("?view=stylize/colour&method=histogram&content=rocket.png", views)
     method = views["stylize/colour"].when[0]
     assert found.notes == [] and found.values[id(method)] == "Histogram matching"
-    arguments, files = share._arguments(views["stylize/colour"], found.values, {"content": "inputs/content.png"})
-    assert share._fixed(views["stylize/colour"]) == {}, "a method parameter is not overridden"
+    arguments, files = bundles._arguments(views["stylize/colour"], found.values, {"content": "inputs/content.png"})
+    assert links.fixed(views["stylize/colour"]) == {}, "a method parameter is not overridden"
     assert arguments["method_label"] == "Histogram matching" and files == {"content_path": "inputs/content.png"}
-    fast = share.decode("?view=stylize/fast&style=the-scream", views)
+    fast = links.decode("?view=stylize/fast&style=the-scream", views)
     assert fast.values[id(method)] == "Fast network (Johnson et al.)" and fast.named["style"] == "the-scream"
 
 
@@ -168,7 +168,7 @@ def generate_view(tmp_path, monkeypatch):
     values = {"model": "GMM: PCA + Gaussian mixture", "count": 9, "seed": 5}
     settings = {id(view.param(name).component): value for name, value in values.items()}
     settings[id(view.pictures[0])] = generate.draw_samples(*values.values())[0]
-    return view, share.pack(view, settings)
+    return view, bundles.pack(view, settings)
 
 
 def _edited(path: str, target: Path, change) -> Path:
