@@ -1,21 +1,18 @@
-"""Train tab: watch models learn, live. Every browser session owns its run (kept here under the session's hash
-and freed when the tab closes); a streaming handler trains it for about a second, sends fresh plots, and goes
-on until Pause, the 5-minute limit, or the tab closing. The server's training places are generators.live.POOL:
-a few runs train at once, the next ones wait and are told their place in the queue, one more is refused."""
+"""Train tab: watch models learn, live. Its handlers (Start, Resume, Pause, Reset, Compare, the drawing pad) and
+its layout. Every browser session owns its run, trained by a streaming loop about a second at a time
+(ui/train_loop.py); the server's training places are generators.live.POOL: a few runs train at once, the next
+ones wait and are told their place in the queue, one more is refused. The figures: ui/train_plots.py."""
 
 from __future__ import annotations
-
-import threading
-import time
-from dataclasses import dataclass, field
 
 import gradio as gr
 import numpy as np
 from gradio.context import get_blocks_context
 
-from generators import api, imaging, live
+from generators import api, live
+from ui import train_loop as loop
 from ui import train_plots as plots
-from ui.common import HEAVY, HEAVY_LIMIT, MAX_SEED, digit_picture, display, friendly_errors, whole_number
+from ui.common import HEAVY, HEAVY_LIMIT, MAX_SEED, digit_picture, friendly_errors, whole_number
 
 # Label shown in the UI -> live kind.
 MODELS = {
@@ -34,66 +31,12 @@ DEFAULTS = {
     "mnist-gan": (5e-4, 64, 32), "mnist-vae": (1e-3, 64, 16), "mnist-dae": (1e-3, 64, 32),
     "logistic-restore": (2.0, None, None),
 }
-FRAME_S = 1.0          # the page gets new plots about this often
-PICTURE_EVERY_S = 3.0  # digit sample grids are redrawn this often
 PICTURE_LABELS = {
     "mnist-gan": "Samples now (the same codes every time)",
     "mnist-vae": "Samples now (the same codes every time)",
     "mnist-dae": "Held-out digits, with noise, repaired by the autoencoder (two sets of three rows)",
     "logistic-restore": "An unseen image: clean, noisy, restored by the learned filter",
 }
-# kind -> (title, y-axis label) of its curves plot.
-CURVES = {
-    "toy-gan": ("GAN losses: D and G pull against each other", "loss (nats)"),
-    "toy-gmm": ("EM raises the log-likelihood", "mean log-likelihood per point"),
-    "toy-logistic": ("Gradient descent lowers the loss", "cross-entropy + L2 penalty"),
-    "mnist-gan": ("GAN losses, and D's score of real digits (a gap: D memorises)", "hinge loss / mean score"),
-    "mnist-vae": ("VAE: negative ELBO, training against held-out digits", "nats per digit (lower is better)"),
-    "mnist-dae": ("Denoising: error on training against held-out digits", "cross-entropy, nats per digit"),
-    "logistic-restore": ("Learning the 5x5 filter", "cross-entropy / fraction of pixels"),
-}
-# Kinds that converge within a second (EM, logistic regression) show their first steps one by one, then go
-# faster: each update trains at most half as many steps as were taken so far (at least one).
-STEP_BY_STEP = ("toy-gmm", "toy-logistic", "logistic-restore")
-
-
-@dataclass(eq=False)
-class Session:
-    """One browser session's run. ``generation`` grows on every Start, Resume, Pause and Reset: a training loop
-    stops as soon as it is no longer the newest, so Pause stops the CPU work within a fraction of a second."""
-
-    run: object | None = None
-    generation: int = 0
-    stopped_by: str = ""  # what ended the last loop: "Pause", "Start", "Resume", "Reset" or "closed"
-    lock: threading.Lock = field(default_factory=threading.Lock)       # guards run and generation
-    training: threading.Lock = field(default_factory=threading.Lock)   # one loop advances the run at a time
-
-
-_SESSIONS: dict[str, Session] = {}
-_SESSIONS_LOCK = threading.Lock()
-
-
-def _session(request: gr.Request) -> Session:
-    key = getattr(request, "session_hash", None) or "no-session"
-    with _SESSIONS_LOCK:
-        return _SESSIONS.setdefault(key, Session())
-
-
-def free_session(request: gr.Request) -> None:
-    """The tab closed: stop its training loop, give back its place, forget its run."""
-    with _SESSIONS_LOCK:
-        session = _SESSIONS.pop(getattr(request, "session_hash", None) or "no-session", None)
-    if session is not None:
-        _stop(session, "closed")
-        live.POOL.leave(session)
-        session.run = None
-
-
-def _stop(session: Session, by: str) -> int:
-    """End the session's training loop, if one runs (it returns within one chunk of steps); the new generation."""
-    session.stopped_by = by
-    session.generation += 1
-    return session.generation
 
 
 def _hyper(kind: str, data: str, lr, batch, code, components, hidden, digits, noise, drawn) -> dict:
@@ -123,7 +66,7 @@ def start_training(model, data, lr, batch, code, components, hidden, digits, noi
     """Start: a new run from the controls, then train it live."""
     kind = _kind(model)
     seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
-    session = _session(request)
+    session = loop.session_of(request)
     yield "Setting up the run (the first one loads PyTorch: a few seconds)...", gr.skip(), gr.skip(), gr.skip()
     try:
         run = live.start(kind, seed=seed, **_hyper(kind, data, lr, batch, code, components, hidden, digits, noise,
@@ -132,140 +75,51 @@ def start_training(model, data, lr, batch, code, components, hidden, digits, noi
         yield f"Not started: {error}", gr.skip(), gr.skip(), gr.skip()
         raise
     with session.lock:
-        generation = _stop(session, "Start")
+        generation = loop.stop(session, "Start")
         session.run = run
-    yield from _train(session, generation)
+    yield from loop.train_live(session, generation)
 
 
 @friendly_errors
 def resume_training(request: gr.Request):
     """Resume: go on training the session's run from where it stopped."""
-    session = _session(request)
+    session = loop.session_of(request)
     with session.lock:
         if session.run is None:
             raise ValueError("There is no run to resume: press Start first.")
         if session.run.out_of_time:
             raise ValueError(f"This run has trained for its {live.TIME_LIMIT_S / 60:.0f} minutes: press Start for a "
                              f"new one.")
-        generation = _stop(session, "Resume")
-    yield from _train(session, generation)
+        generation = loop.stop(session, "Resume")
+    yield from loop.train_live(session, generation)
 
 
 def pause_training(request: gr.Request) -> str:
     """Pause: the training loop sees a newer generation and returns; its place goes to the next run waiting."""
-    session = _session(request)
+    session = loop.session_of(request)
     with session.lock:
-        _stop(session, "Pause")
+        loop.stop(session, "Pause")
         run = session.run
     live.POOL.leave(session)
     with session.training:  # the chunk of steps in progress ends: the step count below is final
         pass
-    return "Nothing is training." if run is None else _paused(run)
-
-
-def _paused(run) -> str:
-    return f"**Paused** at step {run.step} after {run.seconds:.0f} s of training. Resume goes on from here."
+    return "Nothing is training." if run is None else loop.paused(run)
 
 
 def reset_training(request: gr.Request):
     """Reset: stop and forget the run; clear the plots."""
-    session = _session(request)
+    session = loop.session_of(request)
     with session.lock:
-        _stop(session, "Reset")
+        loop.stop(session, "Reset")
         session.run = None
     live.POOL.leave(session)
     return "No run yet: pick a model and press Start.", None, None, None
 
 
-def _train(session: Session, generation: int):
-    """Hold a place in the server's pool, wait for a turn (saying where in the queue), then train about a second
-    at a time and yield (status, picture figure, digit image, curves figure) after each, until paused, replaced,
-    out of time or closed."""
-    run = session.run
-    try:
-        place = live.POOL.enter(session)
-        while place > 0:
-            yield (f"Waiting for a free training place: you are number {place} in the queue "
-                   f"({live.POOL.active} runs train at once on this server).", gr.skip(), gr.skip(), gr.skip())
-            time.sleep(1.0)
-            place = live.POOL.place(session)
-            if session.generation != generation or place < 0:
-                return
-        last_picture = 0.0
-        while True:
-            started = time.perf_counter()
-            with session.training:
-                _advance(run, session, generation, FRAME_S * 0.75)
-            if session.generation != generation or run.out_of_time:
-                break
-            fresh = time.perf_counter() - last_picture >= PICTURE_EVERY_S or run.kind not in live.DIGIT_KINDS
-            figure, image = _picture(run) if fresh else (gr.skip(), gr.skip())
-            if fresh:
-                last_picture = time.perf_counter()
-            yield _status(run, time.perf_counter() - started), figure, image, _curves(run)
-        if run.out_of_time:
-            yield (f"Stopped: this run has trained for its {live.TIME_LIMIT_S / 60:.0f} minutes (step {run.step}). "
-                   f"Press Start for a new one.", *_picture(run), _curves(run))
-        elif session.stopped_by == "Pause":
-            yield _paused(run), gr.skip(), gr.skip(), gr.skip()  # the plots stay as last drawn
-    finally:
-        if session.generation == generation:
-            live.POOL.leave(session)
-
-
-def _advance(run, session: Session, generation: int, seconds: float) -> None:
-    """Train for ``seconds`` in small chunks, stopping early when the session pauses or restarts. Kinds that
-    converge within a second go step by step at first (STEP_BY_STEP)."""
-    deadline = time.perf_counter() + seconds
-    budget = max(1, run.step // 2) if run.kind in STEP_BY_STEP else np.inf
-    while budget > 0 and time.perf_counter() < deadline and session.generation == generation and not run.out_of_time:
-        run.advance(min(run.chunk, budget))
-        budget -= run.chunk
-    if budget <= 0:
-        time.sleep(max(0.0, deadline - time.perf_counter()))
-
-
-def _status(run, frame_seconds: float) -> str:
-    left = max(0.0, live.TIME_LIMIT_S - run.seconds)
-    return (f"Training **{run.kind}**: step {run.step}, {run.seconds:.0f} s trained, {left:.0f} s left of the "
-            f"{live.TIME_LIMIT_S / 60:.0f}-minute limit · this update took {frame_seconds:.1f} s")
-
-
-def _picture(run) -> tuple:
-    """(figure for gr.Plot, image for gr.Image) showing what the run has learned."""
-    state = run.state()
-    if run.kind == "toy-gmm":
-        return plots.gmm_figure(state), None
-    if run.kind == "toy-gan":
-        fakes = run.sample(plots.SHOWN_FAKES, seed=0)
-        return plots.gan_figure(state, fakes, run.discriminator(plots.grid_points()), run.generator_pull(fakes)), None
-    if run.kind == "toy-logistic":
-        return plots.logistic_figure(state, run.probability(plots.grid_points())), None
-    if run.kind == "logistic-restore":
-        return plots.filter_figure(state), display(imaging.upscale_nearest(run.picture(), 3))
-    return None, digit_picture(run.picture(), 2)
-
-
-def _curves(run):
-    state = run.state()
-    title, label = CURVES[run.kind]
-    if run.kind == "toy-logistic":
-        curves = {"loss": state["losses"]["loss"]}
-    elif run.kind in ("mnist-vae", "mnist-dae"):
-        watched = "negative ELBO" if run.kind == "mnist-vae" else "cross-entropy"
-        curves = {"each training batch": state["losses"][watched], **state["held_out"]}
-    elif run.kind == "logistic-restore":
-        steps = state["loss_steps"]
-        curves = {**state["losses"], "wrong pixels, noisy image cut at 1/2": (steps, [state["noisy_error"]] * len(steps))}
-    else:
-        curves = {**state["losses"], **state.get("held_out", {})}
-    return plots.curves_figure(state["loss_steps"], curves, title=title, ylabel=label)
-
-
 @friendly_errors
 def compare_with_shipped(request: gr.Request) -> tuple[str, dict]:
     """The live digit model beside the shipped one of its kind, on the same figures (a few seconds)."""
-    session = _session(request)
+    session = loop.session_of(request)
     run = session.run
     if run is None or run.kind not in live.DIGIT_KINDS:
         raise ValueError("Train a digit model first (GAN, VAE or denoising autoencoder), then compare.")
@@ -396,4 +250,4 @@ def build() -> None:
                concurrency_id="train-control", api_visibility="private")
     clear.click(clear_points, None, [drawn, pad, drawn_note], concurrency_limit=None, concurrency_id="train-control",
                 api_visibility="private")
-    get_blocks_context().root_block.unload(free_session)
+    get_blocks_context().root_block.unload(loop.free_session)

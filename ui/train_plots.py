@@ -9,6 +9,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
 
+from generators import imaging
+from ui.common import digit_picture, display
+
 LIMIT = 1.6          # the 2-D plots show [-LIMIT, LIMIT]^2
 GRID = 60            # heat maps are GRID x GRID
 PAD = 320            # drawing pad, pixels
@@ -150,3 +153,46 @@ def filter_figure(state: dict) -> Figure:
              xlabel="neighbour column offset", ylabel="neighbour row offset",
              xticks=range(5), xticklabels=range(-2, 3), yticks=range(5), yticklabels=range(-2, 3))
     return figure
+
+
+# kind -> (title, y-axis label) of its curves plot.
+CURVES = {
+    "toy-gan": ("GAN losses: D and G pull against each other", "loss (nats)"),
+    "toy-gmm": ("EM raises the log-likelihood", "mean log-likelihood per point"),
+    "toy-logistic": ("Gradient descent lowers the loss", "cross-entropy + L2 penalty"),
+    "mnist-gan": ("GAN losses, and D's score of real digits (a gap: D memorises)", "hinge loss / mean score"),
+    "mnist-vae": ("VAE: negative ELBO, training against held-out digits", "nats per digit (lower is better)"),
+    "mnist-dae": ("Denoising: error on training against held-out digits", "cross-entropy, nats per digit"),
+    "logistic-restore": ("Learning the 5x5 filter", "cross-entropy / fraction of pixels"),
+}
+
+
+def run_picture(run) -> tuple:
+    """(figure for gr.Plot, image for gr.Image) showing what the run has learned."""
+    state = run.state()
+    if run.kind == "toy-gmm":
+        return gmm_figure(state), None
+    if run.kind == "toy-gan":
+        fakes = run.sample(SHOWN_FAKES, seed=0)
+        return gan_figure(state, fakes, run.discriminator(grid_points()), run.generator_pull(fakes)), None
+    if run.kind == "toy-logistic":
+        return logistic_figure(state, run.probability(grid_points())), None
+    if run.kind == "logistic-restore":
+        return filter_figure(state), display(imaging.upscale_nearest(run.picture(), 3))
+    return None, digit_picture(run.picture(), 2)
+
+
+def run_curves(run):
+    state = run.state()
+    title, label = CURVES[run.kind]
+    if run.kind == "toy-logistic":
+        curves = {"loss": state["losses"]["loss"]}
+    elif run.kind in ("mnist-vae", "mnist-dae"):
+        watched = "negative ELBO" if run.kind == "mnist-vae" else "cross-entropy"
+        curves = {"each training batch": state["losses"][watched], **state["held_out"]}
+    elif run.kind == "logistic-restore":
+        steps = state["loss_steps"]
+        curves = {**state["losses"], "wrong pixels, noisy image cut at 1/2": (steps, [state["noisy_error"]] * len(steps))}
+    else:
+        curves = {**state["losses"], **state.get("held_out", {})}
+    return curves_figure(state["loss_steps"], curves, title=title, ylabel=label)

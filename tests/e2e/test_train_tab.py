@@ -26,6 +26,6 @@ def test_the_2d_gan_trains_live_and_pause_stops_it(page):  # noqa: F811
     page.locator("#train-status >> text=Paused").wait_for(timeout=10_000)
     time.sleep(1.0)  # a frame already on its way when Pause was pressed arrives
     status, paused = page.locator("#train-status").inner_text(), _picture(page)
-    time.sleep(1.5)  # a training run sends a frame every second (ui.train.FRAME_S)
+    time.sleep(1.5)  # a training run sends a frame every second (ui.train_loop.FRAME_S)
     assert page.locator("#train-status").inner_text() == status, "no more steps after Pause"
     assert _picture(page) == paused

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from generators import live
-from ui import train
+from ui import train_plots
 from ui.figures import latent_map_figure
 
 
@@ -13,13 +13,13 @@ from ui.figures import latent_map_figure
 def test_the_train_tabs_curves_name_every_line_and_their_axes(kind):
     run = live.start(kind, seed=0)
     run.advance(3)
-    figure = train._curves(run)
+    figure = train_plots.run_curves(run)
     axes = figure.axes[0]
     names = [line.get_label() for line in axes.get_lines()]
     assert axes.get_legend() is not None
     assert [text.get_text() for text in axes.get_legend().get_texts()] == names and names
-    assert axes.get_xlabel() == "training step" and axes.get_ylabel() == train.CURVES[kind][1]
-    assert axes.get_title() == train.CURVES[kind][0]
+    assert axes.get_xlabel() == "training step" and axes.get_ylabel() == train_plots.CURVES[kind][1]
+    assert axes.get_title() == train_plots.CURVES[kind][0]
 
 
 def test_the_latent_map_names_each_class_in_its_legend():

@@ -7,7 +7,7 @@ import pytest
 
 from generators import live
 from generators.live.pool import Pool
-from ui import train
+from ui import train, train_loop
 
 GAN = ("GAN on 2-D points", "Ring of 8 Gaussians", 1e-3, 64, 4, 8, 32, "4,000 training digits", 0.5, 0,
        {"points": [], "labels": []})
@@ -17,10 +17,10 @@ GAN = ("GAN on 2-D points", "Ring of 8 Gaussians", 1e-3, 64, 4, 8, 32, "4,000 tr
 def pool(monkeypatch):
     fresh = Pool(active=3, capacity=5)
     monkeypatch.setattr(live, "POOL", fresh)
-    monkeypatch.setattr(train, "FRAME_S", 0.1)
+    monkeypatch.setattr(train_loop, "FRAME_S", 0.1)
     yield fresh
-    for key in [key for key in train._SESSIONS if key.startswith("test-")]:
-        train.free_session(_request(key))
+    for key in [key for key in train_loop._SESSIONS if key.startswith("test-")]:
+        train_loop.free_session(_request(key))
 
 
 def _request(name: str):
@@ -36,8 +36,8 @@ def test_a_run_trains_frame_by_frame_and_pause_stops_it(pool):
     frames = _frames(stream, 3)
     assert "Setting up" in frames[0][0]
     assert "step" in frames[2][0] and frames[2][1] is not None and frames[2][3] is not None
-    run = train._SESSIONS["test-a"].run
-    assert pool.place(train._SESSIONS["test-a"]) == 0
+    run = train_loop._SESSIONS["test-a"].run
+    assert pool.place(train_loop._SESSIONS["test-a"]) == 0
     message = train.pause_training(_request("test-a"))
     assert "Paused" in message
     step = run.step
@@ -50,9 +50,9 @@ def test_a_run_trains_frame_by_frame_and_pause_stops_it(pool):
 def test_sessions_keep_their_own_runs_and_closing_frees_them(pool):
     first, second = (train.start_training(*GAN, _request(name)) for name in ("test-b", "test-c"))
     _frames(first, 2), _frames(second, 2)
-    assert train._SESSIONS["test-b"].run is not train._SESSIONS["test-c"].run
-    train.free_session(_request("test-b"))
-    assert "test-b" not in train._SESSIONS and pool.count() == 1
+    assert train_loop._SESSIONS["test-b"].run is not train_loop._SESSIONS["test-c"].run
+    train_loop.free_session(_request("test-b"))
+    assert "test-b" not in train_loop._SESSIONS and pool.count() == 1
     assert list(first) == [], "the closed session's loop ends without another frame"
 
 
@@ -94,7 +94,7 @@ def test_compare_puts_the_live_digit_model_beside_the_shipped_one(pool, monkeypa
     from generators.live import digits
 
     monkeypatch.setattr(digits, "EVAL_EVERY", 5)
-    session = train._session(_request("test-compare"))
+    session = train_loop.session_of(_request("test-compare"))
     session.run = live.start("mnist-dae", batch=16, train_digits=100, noise=0.5)
     session.run.advance(5)
     table, picture = train.compare_with_shipped(_request("test-compare"))
@@ -105,13 +105,13 @@ def test_compare_puts_the_live_digit_model_beside_the_shipped_one(pool, monkeypa
 
 
 def test_compare_needs_a_digit_run(pool):
-    train._session(_request("test-compare-2d")).run = live.start("toy-gmm", components=2)
+    train_loop.session_of(_request("test-compare-2d")).run = live.start("toy-gmm", components=2)
     with pytest.raises(gr.Error, match="digit model first"):
         train.compare_with_shipped(_request("test-compare-2d"))
 
 
 def test_a_run_stops_itself_after_five_minutes_and_says_so(pool):
-    session = train._session(_request("test-limit"))
+    session = train_loop.session_of(_request("test-limit"))
     session.run = live.start("toy-gan", batch=16, hidden=8)
     session.run.seconds = live.TIME_LIMIT_S - 0.05
     frames = list(train.resume_training(_request("test-limit")))
