@@ -12,7 +12,8 @@ from generators import api, checks, imaging
 from generators import denoise as restore_lib
 from ui import autoencoder, learned_filters, share
 from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, ExampleCache, brush_ready, display, examples,
-                       friendly_errors, output_image, run_buttons, stoppable, stopped_note, upload_image)
+                       friendly_errors, output_image, upload_image)
+from ui.stop import run_buttons, stoppable, stopped_note
 from ui.denoise_inputs import (CORRUPTIONS, ENSEMBLE_CHOICES, METHODS, NOISE_LABEL, WORK_SIDE, chosen, cnn_ensemble,
                                corrupt, drawn_mask, labelled, load_clean)
 from ui.gpu import on_gpu

@@ -13,7 +13,8 @@ from generators import api, imaging, style, vgg19
 from generators.style import paintings
 from ui import share
 from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, display, examples, friendly_errors,
-                       nothing_uploaded, output_image, run_buttons, stoppable, stopped_note, upload_image)
+                       nothing_uploaded, output_image, upload_image)
+from ui.stop import run_buttons, stoppable, stopped_note
 from ui.gpu import on_gpu
 
 MAX_SIDE = 1024

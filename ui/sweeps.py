@@ -13,8 +13,8 @@ import pandas as pd
 
 from generators import checks, sweeps
 from ui import share
-from ui.common import (HEAVY, HEAVY_LIMIT, LATEX, MAX_SEED, friendly_errors, output_image, run_buttons,
-                       stoppable)
+from ui.common import HEAVY, HEAVY_LIMIT, LATEX, MAX_SEED, friendly_errors, output_image
+from ui.stop import run_buttons, stoppable
 from ui.gpu import on_gpu
 
 # Label in the dropdown (and heading in sweeps.md) -> the sweep in generators.sweeps and its plot's axes (None:

@@ -13,8 +13,8 @@ from generators import api, checks, imaging, texture
 from generators.texture import sourcemap
 from ui import share
 from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, ExampleCache, display, examples, file_digest,
-                       friendly_errors, nothing_uploaded, output_image, run_buttons, stoppable, stopped_note,
-                       upload_image)
+                       friendly_errors, nothing_uploaded, output_image, upload_image)
+from ui.stop import run_buttons, stoppable, stopped_note
 from ui.gpu import on_gpu
 
 # Label shown in the UI -> (method, largest exemplar side, largest output side). Efros-Leung compares every

@@ -16,7 +16,7 @@ from gradio import processing_utils
 from gradio.components import image as gradio_image
 from PIL import Image
 
-from ui import common
+from ui import common, stop
 
 # The Gradio functions ui/common stands in for or wraps, as they were when the patch was written (gradio
 # 6.31.0): their signature and the sha256 of their source, decorators included, and what to re-check when
@@ -136,11 +136,11 @@ def test_stop_sets_only_the_flag_of_that_sessions_run_on_that_tab():
     from types import SimpleNamespace
 
     mine, theirs = SimpleNamespace(session_hash="mine"), SimpleNamespace(session_hash="theirs")
-    with common.stoppable(mine, "texture") as flag, common.stoppable(theirs, "texture") as other, \
-            common.stoppable(mine, "stylize") as elsewhere:
-        common.stop_runs("mine", ["texture", "denoise"])   # the Texture tab's Stop, in session "mine"
+    with stop.stoppable(mine, "texture") as flag, stop.stoppable(theirs, "texture") as other, \
+            stop.stoppable(mine, "stylize") as elsewhere:
+        stop.stop_runs("mine", ["texture", "denoise"])   # the Texture tab's Stop, in session "mine"
         assert flag.is_set() and not other.is_set() and not elsewhere.is_set()
-    assert ("mine", "texture") not in common._RUNS   # a finished run leaves nothing behind
+    assert ("mine", "texture") not in stop._RUNS   # a finished run leaves nothing behind
 
 
 def test_the_example_cache_keeps_examples_only_and_drops_the_least_recently_used():

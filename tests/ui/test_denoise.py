@@ -101,7 +101,7 @@ def _camera() -> str:
 def test_stop_ends_the_run_between_methods_and_the_stopped_run_is_not_cached(monkeypatch):
     from types import SimpleNamespace
 
-    from ui import common, denoise
+    from ui import common, denoise, stop
 
     cache = common.ExampleCache("denoise")
     monkeypatch.setattr(denoise, "EXAMPLES", cache)
@@ -109,7 +109,7 @@ def test_stop_ends_the_run_between_methods_and_the_stopped_run_is_not_cached(mon
                           ["Gaussian filter", "Median filter", "Total variation (Chambolle)"],
                           request=SimpleNamespace(session_hash="mine"))
     first = next(run)
-    common.stop_runs("mine", ["denoise"])                  # the Stop button, while the first result shows
+    stop.stop_runs("mine", ["denoise"])                  # the Stop button, while the first result shows
     *_, last = [first, *run]
     assert list(last[2]["method"]) == ["(corrupted input)", "Gaussian filter"]
     assert "**Stopped** at method 1 of 3" in last[4] and len(cache) == 0

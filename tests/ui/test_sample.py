@@ -95,12 +95,12 @@ def test_stop_pressed_while_the_repair_shows_a_frame_still_ends_on_a_stopped_fra
     the page stayed on "step 50 of 150" with no note."""
     from types import SimpleNamespace
 
-    from ui import common
+    from ui import stop
 
     frames = repair.repair_digit(repair.EXAMPLES[0][0], 3, "bottom half", 0,
                                  request=SimpleNamespace(session_hash="pupil"))
     first = next(frames)
     assert "Stopped" not in first[2]
-    common.stop_runs("pupil", ["repair"])          # pressed while the first frame is on its way
+    stop.stop_runs("pupil", ["repair"])          # pressed while the first frame is on its way
     rest = list(frames)
     assert len(rest) == 1 and "**Stopped** at step" in rest[0][2]

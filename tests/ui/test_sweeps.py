@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import gradio as gr
 import pytest
 
-from ui import common, sweeps
+from ui import stop, sweeps
 
 
 def test_the_default_sweep_returns_a_labelled_grid_its_figures_and_a_score_table():
@@ -18,7 +18,7 @@ def test_the_default_sweep_returns_a_labelled_grid_its_figures_and_a_score_table
 
 def test_stop_ends_the_sweep_and_says_where():
     def press_stop(fraction, desc=""):   # the Stop button, pressed as the first cell finishes
-        common.stop_runs("pupil", [sweeps.STOP_KEY])
+        stop.stop_runs("pupil", [sweeps.STOP_KEY])
 
     _, summary, scores = sweeps.run_sweep(sweeps.DEFAULT, 0, request=SimpleNamespace(session_hash="pupil"),
                                           progress=press_stop)

@@ -11,8 +11,8 @@ from generators import api, checks
 from generators.datasets import mnist
 from generators.sample import masks
 from ui import share
-from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, digit_picture, friendly_errors, output_image, run_buttons,
-                       stoppable, stopped_note)
+from ui.common import HEAVY, HEAVY_LIMIT, MAX_SEED, digit_picture, friendly_errors, output_image
+from ui.stop import run_buttons, stoppable, stopped_note
 from ui.gpu import on_gpu
 from ui.sample.shared import GAN, LATENT_MODELS, VAE, model_name
 
