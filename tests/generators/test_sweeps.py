@@ -2,6 +2,7 @@
 time cap ending a sweep with what it finished, and bad settings refused by name."""
 
 import itertools
+import time
 
 import numpy as np
 import pytest
@@ -78,7 +79,7 @@ def test_stop_ends_the_sweep_after_the_cell_in_hand_and_keeps_it():
 
 def test_the_time_cap_ends_a_sweep_like_stop(monkeypatch):
     ticks = itertools.count()
-    monkeypatch.setattr(sweeps.time, "perf_counter", lambda: float(next(ticks)))   # one second per look
+    monkeypatch.setattr(time, "perf_counter", lambda: float(next(ticks)))   # one second per look
     result = sweeps.ising_beta(betas=(0, 1, 2), algorithms=("icm",), side=32, time_limit=1.5)
     assert result.finished < result.total == 3
     assert f"**Stopped** at {result.finished} of 3 restorations (the 1.5 s time cap was reached" in result.summary
