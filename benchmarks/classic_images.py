@@ -2,6 +2,7 @@
 
     pip install bm3d   # benchmark-only: its licence is non-commercial, so nothing in the app imports it
     python benchmarks/classic_images.py [--split report] [--sigmas 25] [--cnn DIR] [--epll DIR] [--no-epll]
+                                        [--epll-betas 1 4 8 16 32 ...]
 
 Images: scikit-image's classic test images, gray, centre crops of at most 256 x 256
 (generators.datasets.classic). They come in two disjoint sets: "select" (camera, astronaut, brick, text) is
@@ -13,6 +14,7 @@ it), with the ratio to BM3D's in brackets.
 
 --cnn DIR / --epll DIR add a candidate checkpoint from DIR (a training run's --out) beside the shipped one,
 labelled "(candidate)" (or --label): run that on --split select to choose, then on --split report to report.
+--epll-betas B... (repeatable) adds the shipped prior under another half-quadratic schedule, likewise.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ def variants(args) -> dict:
         if args.epll:
             prior = PatchGMM.from_checkpoint(checkpoint.load(args.epll, "bsds-epll-gmm", rebuild="the training run that wrote it"))
             out[f"epll ({args.label})"] = ("epll", {"model": prior})
+        for betas in args.epll_betas or []:
+            out[f"epll, {len(betas)} steps to {max(betas):g}"] = ("epll", {"betas": tuple(betas)})
     return out
 
 
@@ -96,6 +100,9 @@ def main() -> None:
     parser.add_argument("--epll", type=Path, default=None, help="a candidate bsds-epll-gmm checkpoint folder")
     parser.add_argument("--label", default="candidate", help="what to call the --cnn/--epll rows (e.g. previous)")
     parser.add_argument("--no-epll", action="store_true", help="leave EPLL out (about 10 CPU s per image)")
+    parser.add_argument("--epll-betas", type=float, nargs="+", action="append", default=None,
+                        help="also run the shipped prior with this half-quadratic schedule (units of 1/sigma^2), "
+                             "e.g. 1 4 8 16 32 (Zoran & Weiss); may be given several times")
     args = parser.parse_args()
     torch.set_num_threads(1)
     images = classic(args.split, side=args.side)

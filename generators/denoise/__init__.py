@@ -29,10 +29,11 @@ def _ising(image, sigma, *, algorithm="icm", beta=1.0, sweeps=10, seed=0):
     return result.image if image.ndim == 2 else imaging.to_rgb(result.image)
 
 
-def _epll(image, sigma, *, model, known=None, progress=None, time_limit=None, should_stop=None):
+def _epll(image, sigma, *, model, known=None, betas=None, progress=None, time_limit=None, should_stop=None):
     """EPLL with the patch prior ``model`` on each channel, the three channels of a colour image stepping
     together, so that Stop (``should_stop()`` true) or the ``time_limit`` (s) leaves them all at the same step:
-    the result is the last step every channel finished; ``progress(fraction, "EPLL step k of n")`` follows each step."""
+    the result is the last step every channel finished; ``progress(fraction, "EPLL step k of n")`` follows each step.
+    ``betas``: the half-quadratic schedule in units of 1/sigma^2 (default epll.DENOISE_BETAS)."""
     import time
 
     from generators.denoise import epll
@@ -46,8 +47,12 @@ def _epll(image, sigma, *, model, known=None, progress=None, time_limit=None, sh
             deadline is not None and time.perf_counter() > deadline)
 
     planes = [image] if image.ndim == 2 else [image[..., c] for c in range(3)]
-    runs = [epll.steps(model, plane, sigma=sigma, known=known, should_stop=stop) for plane in planes]
-    total = len(epll.DENOISE_BETAS if known is None else epll.INPAINT_SIGMAS)
+    if betas is not None:
+        betas = tuple(checks.real(b, name="each of betas", low=1e-3, high=1e6) for b in betas)
+        if not betas:
+            raise ValueError("betas must hold at least one value, e.g. (1, 4, 8, 16, 32)")
+    runs = [epll.steps(model, plane, sigma=sigma, known=known, betas=betas, should_stop=stop) for plane in planes]
+    total = len(betas or (epll.DENOISE_BETAS if known is None else epll.INPAINT_SIGMAS))
     finished = list(planes)
     for step in range(1, total + 1):
         reached = [next(run, None) for run in runs]

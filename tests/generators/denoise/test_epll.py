@@ -5,7 +5,7 @@ from skimage.metrics import peak_signal_noise_ratio
 
 from generators import api, imaging
 from generators.denoise import denoise, missing_pixels
-from generators.denoise.epll import PatchGMM, remove_dc, steps
+from generators.denoise.epll import DENOISE_BETAS, PatchGMM, remove_dc, steps
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +85,20 @@ def test_colour_channels_stop_at_the_same_step(tiny_prior, photo):
 
     restored = denoise(colour, method="epll", sigma=0.1, model=prior, should_stop=stop_after_first_step,
                        progress=lambda fraction, text: reports.append(text))
-    assert reports == ["EPLL step 1 of 5"]
+    assert reports == [f"EPLL step 1 of {len(DENOISE_BETAS)}"]
     one_step = [next(steps(prior, colour[..., c], sigma=0.1)) for c in range(3)]
     np.testing.assert_allclose(restored, np.clip(np.stack(one_step, axis=2), 0, 1))
+
+
+def test_denoise_follows_the_schedule_it_is_given_and_refuses_an_empty_one(tiny_prior, photo):
+    prior, _ = tiny_prior
+    noisy = photo + np.random.default_rng(3).normal(0.0, 0.1, photo.shape).astype(np.float32)
+    reports = []
+    short = denoise(noisy, method="epll", sigma=0.1, model=prior, betas=(1, 4),
+                    progress=lambda fraction, text: reports.append(text))
+    assert reports == ["EPLL step 1 of 2", "EPLL step 2 of 2"]
+    *_, last = steps(prior, noisy, sigma=0.1, betas=(1.0, 4.0))
+    np.testing.assert_allclose(short, np.clip(last, 0, 1))
+    assert not np.allclose(short, denoise(noisy, method="epll", sigma=0.1, model=prior))
+    with pytest.raises(ValueError, match="betas must hold at least one value"):
+        denoise(noisy, method="epll", sigma=0.1, model=prior, betas=())
