@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from generators import api, checkpoint, imaging, registry  # noqa: E402
 from generators.datasets import bsds  # noqa: E402
 from generators.denoise import Row, gaussian_noise, missing_pixels, score  # noqa: E402
+from generators.denoise.epll import DENOISE_BETAS  # noqa: E402
 
 PHOTO_METHODS = ["gaussian", "median", "polynomial", "least_squares", "tv", "nlm", "epll"]
 BINARY_METHODS = {"median": ("median", {}), "tv": ("tv", {}), "logistic": ("logistic", {}), "ising": ("ising", {}),
@@ -139,6 +140,7 @@ def write_metrics(figures: dict, images: int, side: int) -> None:
     card["metrics"].update(figures)
     card["metrics"]["benchmark"] = (f"benchmarks/denoise_quality.py: {images} BSDS test photographs, gray "
                                     f"{side}x{side} centre crops")
+    card["metrics"]["denoise_betas"] = list(DENOISE_BETAS)   # the half-quadratic schedule they were measured with
     path.write_text(json.dumps(card, indent=2) + "\n")
     checkpoint.update_manifest(registry.CHECKPOINT_DIR, [path])
 

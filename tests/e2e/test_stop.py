@@ -59,7 +59,7 @@ def test_stop_ends_epll_and_keeps_its_last_step(page, app_server):
     button(page, "Corrupt and restore").click()
     page.wait_for_function("document.body.innerText.includes('EPLL step 1 of')", timeout=120_000)
     stop_and_check(page, app_server, "epll")
-    stopped_epll = "text=/EPLL \\(GMM patch prior\\) \\(stopped at EPLL step \\d of 5\\)/ >> visible=true"
+    stopped_epll = "text=/EPLL \\(GMM patch prior\\) \\(stopped at EPLL step \\d of \\d\\)/ >> visible=true"
     assert page.locator(stopped_epll).count() >= 1
 
 
