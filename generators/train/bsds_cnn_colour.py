@@ -20,9 +20,9 @@ import torch
 
 from generators import api, checkpoint
 from generators.denoise.cnn import OPPONENT, PLANE_SCALE, SIGMA_MAX, CNNConfig, CNNDenoiser, ColourDenoiser
-from generators.train.bsds_cnn import (VAL_SIGMAS, _validate, from_checkpoint, load_photos,
-                                       random_patches, start_run, train_loop, training_record,
-                                       data_record)
+from generators.train.bsds_cnn import (VAL_SIGMAS, _validate, data_record, from_checkpoint, load_photos, start_run,
+                                       train_loop, training_record)
+from generators.train.patches import random_patches
 from generators.train.state import Run, add_run_arguments, start, weights
 
 NAME = "bsds-cnn-colour"

@@ -137,7 +137,7 @@ def test_vae_can_train_on_every_digit_and_keep_a_chosen_epoch(tmp_path):
 def test_regular_patches_are_seeded_images_with_structure():
     import numpy as np
 
-    from generators.train.bsds_cnn import regular_patches
+    from generators.train.patches import regular_patches
 
     first = regular_patches(16, 32, np.random.default_rng(3))
     assert first.shape == (16, 1, 32, 32) and first.dtype == np.float32
@@ -152,7 +152,7 @@ def test_regular_patches_are_seeded_images_with_structure():
 def test_glyph_patches_are_seeded_strokes_of_ink_on_paper():
     import numpy as np
 
-    from generators.train.bsds_cnn import glyph_patches
+    from generators.train.patches import glyph_patches
 
     first = glyph_patches(12, 48, np.random.default_rng(5))
     assert first.shape == (12, 1, 48, 48) and first.dtype == np.float32
