@@ -44,6 +44,25 @@ def real(value, *, name: str, low: float, high: float, hint: str = "") -> float:
     return number
 
 
+def sequence(values, *, name: str, most: int | None = None) -> list:
+    """``values`` as a list: one value alone, or a sequence of at least one (and at most ``most``) values."""
+    values = [values] if isinstance(values, (int, float, str)) else list(values)
+    if not values or (most is not None and len(values) > most):
+        span = "at least one value" if most is None else f"1 to {most} values"
+        raise ValueError(f"{name} must hold {span}, got {len(values)}")
+    return values
+
+
+def reals(values, *, name: str, low: float, high: float, most: int | None = None) -> list[float]:
+    """A list of finite floats in [low, high] (``sequence`` of them)."""
+    return [real(value, name=name, low=low, high=high) for value in sequence(values, name=name, most=most)]
+
+
+def wholes(values, *, name: str, low: int, high: int, most: int | None = None) -> list[int]:
+    """A list of whole numbers in [low, high] (``sequence`` of them)."""
+    return [whole(value, name=name, low=low, high=high) for value in sequence(values, name=name, most=most)]
+
+
 def seed(value, *, name: str = "seed") -> int:
     """A seed: a whole number in [0, MAX_SEED]."""
     return whole(value, name=name, low=0, high=MAX_SEED)

@@ -48,9 +48,7 @@ def _epll(image, sigma, *, model, known=None, betas=None, progress=None, time_li
 
     planes = [image] if image.ndim == 2 else [image[..., c] for c in range(3)]
     if betas is not None:
-        betas = tuple(checks.real(b, name="each of betas", low=1e-3, high=1e6) for b in betas)
-        if not betas:
-            raise ValueError("betas must hold at least one value, e.g. (1, 4, 8, 16, 32)")
+        betas = tuple(checks.reals(betas, name="betas", low=1e-3, high=1e6))
     runs = [epll.steps(model, plane, sigma=sigma, known=known, betas=betas, should_stop=stop) for plane in planes]
     total = len(betas or (epll.DENOISE_BETAS if known is None else epll.INPAINT_SIGMAS))
     finished = list(planes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from generators import checks, imaging
-from generators.sweeps.grid import GMM_AXES, TIME_LIMIT, Cells, Plot, SweepResult, labelled_grid, wholes
+from generators.sweeps.grid import GMM_AXES, MAX_VALUES, TIME_LIMIT, Cells, Plot, SweepResult, labelled_grid
 
 
 def gmm_components(*, components=(1, 5, 20, 50), dims: int = 50, max_iter: int = 100, train_digits: int = 4000,
@@ -16,7 +16,7 @@ def gmm_components(*, components=(1, 5, 20, 50), dims: int = 50, max_iter: int =
     from generators.datasets import mnist
     from generators.sample.gmm import GMMSampler
 
-    components = wholes(components, name="components", low=1, high=100)
+    components = checks.wholes(components, name="components", low=1, high=100, most=MAX_VALUES)
     dims = checks.whole(dims, name="dims", low=2, high=200)
     max_iter = checks.whole(max_iter, name="max_iter", low=1, high=1000)
     train_digits = checks.whole(train_digits, name="train_digits", low=max(components) + 1, high=4000)

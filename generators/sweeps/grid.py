@@ -1,6 +1,6 @@
 """What every sweep shares: its result (SweepResult, with a Plot on labelled Axes), the cell counter that
-ends a sweep on Stop or at its time cap, the labelled grid image, the example images and the checks of
-swept values."""
+ends a sweep on Stop or at its time cap, the labelled grid image and the example images. Swept values are
+checked by generators.checks (reals, wholes, sequence) with at most MAX_VALUES each."""
 
 from __future__ import annotations
 
@@ -142,18 +142,3 @@ def example(path: Path, mode: str, side) -> np.ndarray:
 def binary_example(side) -> np.ndarray:
     """The binary horse at ``side`` px, thresholded again after downscaling (so it stays 0 and 1)."""
     return (example(BINARY_EXAMPLE, "gray", side) > 0.5).astype(np.float32)
-
-
-def sequence(values, name: str) -> list:
-    values = [values] if isinstance(values, (int, float, str)) else list(values)
-    if not 1 <= len(values) <= MAX_VALUES:
-        raise ValueError(f"{name} must hold 1 to {MAX_VALUES} values, got {len(values)}")
-    return values
-
-
-def reals(values, *, name: str, low: float, high: float) -> list[float]:
-    return [checks.real(value, name=name, low=low, high=high) for value in sequence(values, name)]
-
-
-def wholes(values, *, name: str, low: int, high: int) -> list[int]:
-    return [checks.whole(value, name=name, low=low, high=high) for value in sequence(values, name)]

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import numpy as np
 
 from generators import checks, metrics
-from generators.sweeps.grid import (ALGORITHMS, GRAY_EXAMPLE, ISING_AXES, POLYNOMIAL_AXES, TIME_LIMIT, Cells, Plot,
-                                    SweepResult, binary_example, example, labelled_grid, reals, sequence, wholes)
+from generators.sweeps.grid import (ALGORITHMS, GRAY_EXAMPLE, ISING_AXES, MAX_VALUES, POLYNOMIAL_AXES, TIME_LIMIT,
+                                    Cells, Plot, SweepResult, binary_example, example, labelled_grid)
 
 
 def polynomial_fit(*, degrees=(0, 2, 4), windows=(3, 5, 7, 9, 13), sigma: float = 25 / 255, side: int = 128,
@@ -19,8 +19,8 @@ def polynomial_fit(*, degrees=(0, 2, 4), windows=(3, 5, 7, 9, 13), sigma: float 
     polynomial fit (Savitzky-Golay) of each degree (rows) over each window (columns), each cell with its PSNR."""
     from generators.denoise import denoise, gaussian_noise
 
-    degrees = wholes(degrees, name="degrees", low=0, high=12)
-    windows = wholes(windows, name="windows", low=3, high=31)
+    degrees = checks.wholes(degrees, name="degrees", low=0, high=12, most=MAX_VALUES)
+    windows = checks.wholes(windows, name="windows", low=3, high=31, most=MAX_VALUES)
     if any(window % 2 == 0 for window in windows):
         raise ValueError(f"windows must be odd (a window has a centre pixel), got {windows}")
     sigma = checks.real(sigma, name="sigma", low=0.001, high=1.0)
@@ -62,8 +62,9 @@ def ising_beta(*, betas=(0, 0.25, 0.5, 1, 2, 4), algorithms=("icm", "gibbs"), si
     beta (columns) with each algorithm (rows), each cell with its PSNR and share of wrong pixels."""
     from generators.denoise import gaussian_noise, ising
 
-    betas = reals(betas, name="betas", low=0.0, high=20.0)
-    algorithms = [checks.choice(name, ALGORITHMS, name="algorithm") for name in sequence(algorithms, "algorithms")]
+    betas = checks.reals(betas, name="betas", low=0.0, high=20.0, most=MAX_VALUES)
+    algorithms = [checks.choice(name, ALGORITHMS, name="algorithm")
+                  for name in checks.sequence(algorithms, name="algorithms", most=MAX_VALUES)]
     sigma = checks.real(sigma, name="sigma", low=0.01, high=2.0)
     sweeps = checks.whole(sweeps, name="sweeps", low=1, high=200)
     clean = binary_example(side)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from generators import checks
-from generators.sweeps.grid import (CONTENT_EXAMPLE, STYLE_EXAMPLE, TIME_LIMIT, Cells, SweepResult, example,
-                                    labelled_grid, reals)
+from generators.sweeps.grid import (CONTENT_EXAMPLE, MAX_VALUES, STYLE_EXAMPLE, TIME_LIMIT, Cells, SweepResult, example,
+                                    labelled_grid)
 
 
 def gatys_weights(*, style_weights=(1, 10, 100), content_weights=(0.1, 1, 10), size: int = 112, steps: int = 40,
@@ -17,8 +17,8 @@ def gatys_weights(*, style_weights=(1, 10, 100), content_weights=(0.1, 1, 10), s
     from generators import api
     from generators.style.paintings import painting
 
-    style_weights = reals(style_weights, name="style_weights", low=0.0, high=1e6)
-    content_weights = reals(content_weights, name="content_weights", low=0.0, high=1e6)
+    style_weights = checks.reals(style_weights, name="style_weights", low=0.0, high=1e6, most=MAX_VALUES)
+    content_weights = checks.reals(content_weights, name="content_weights", low=0.0, high=1e6, most=MAX_VALUES)
     size = checks.whole(size, name="size", low=32, high=256)
     steps = checks.whole(steps, name="steps", low=1, high=500)
     if 0 in style_weights and 0 in content_weights:

@@ -38,3 +38,14 @@ def test_choice_lists_the_options():
     assert checks.choice("icm", ("icm", "gibbs"), name="algorithm") == "icm"
     with pytest.raises(ValueError, match="choose one of: icm, gibbs"):
         checks.choice("sa", ("icm", "gibbs"), name="algorithm")
+
+
+def test_lists_take_one_value_or_a_sequence_and_name_a_bad_count_or_item():
+    assert checks.wholes(3, name="degrees", low=0, high=12) == [3]
+    assert checks.reals((1, "4", 8.0), name="betas", low=0, high=100) == [1.0, 4.0, 8.0]
+    with pytest.raises(ValueError, match="betas must hold at least one value, got 0"):
+        checks.reals((), name="betas", low=0, high=100)
+    with pytest.raises(ValueError, match="degrees must hold 1 to 2 values, got 3"):
+        checks.wholes((1, 2, 3), name="degrees", low=0, high=12, most=2)
+    with pytest.raises(ValueError, match="windows must be a whole number between 3 and 31, got 4.5"):
+        checks.wholes((3, 4.5), name="windows", low=3, high=31)
