@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from generators.denoise.epll import DENOISE_BETAS
 from tests.e2e.conftest import CHROMIUM, SHOTS
 
 pytestmark = [
@@ -59,7 +60,8 @@ def test_stop_ends_epll_and_keeps_its_last_step(page, app_server):
     button(page, "Corrupt and restore").click()
     page.wait_for_function("document.body.innerText.includes('EPLL step 1 of')", timeout=120_000)
     stop_and_check(page, app_server, "epll")
-    stopped_epll = "text=/EPLL \\(GMM patch prior\\) \\(stopped at EPLL step \\d of \\d\\)/ >> visible=true"
+    steps = len(DENOISE_BETAS)
+    stopped_epll = f"text=/EPLL \\(GMM patch prior\\) \\(stopped at EPLL step \\d of {steps}\\)/ >> visible=true"
     assert page.locator(stopped_epll).count() >= 1
 
 
