@@ -45,9 +45,8 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from ui import bundles
+from ui import bundles, links
 from ui.common import HEAVY, HEAVY_LIMIT, friendly_errors
-from ui import links
 from ui.links import Decoded, View, decode, encode
 
 # Tabs declare their views with share.View, share.Param and share.Upload (defined in ui.links).

@@ -14,7 +14,6 @@ import numpy as np
 from generators import live
 from ui.train_plots import run_curves, run_picture
 
-
 FRAME_S = 1.0          # the page gets new plots about this often
 PICTURE_EVERY_S = 3.0  # digit sample grids are redrawn this often
 # Kinds that converge within a second (EM, logistic regression) show their first steps one by one, then go
@@ -35,8 +34,6 @@ class Session:
 
 
 _SESSIONS: dict[str, Session] = {}
-
-
 _SESSIONS_LOCK = threading.Lock()
 
 
