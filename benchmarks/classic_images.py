@@ -99,7 +99,7 @@ def main() -> None:
     parser.add_argument("--cnn", type=Path, default=None, help="a candidate bsds-cnn-denoiser checkpoint folder")
     parser.add_argument("--epll", type=Path, default=None, help="a candidate bsds-epll-gmm checkpoint folder")
     parser.add_argument("--label", default="candidate", help="what to call the --cnn/--epll rows (e.g. previous)")
-    parser.add_argument("--no-epll", action="store_true", help="leave EPLL out (about 10 CPU s per image)")
+    parser.add_argument("--no-epll", action="store_true", help="leave EPLL out (about 16 CPU s per image)")
     parser.add_argument("--epll-betas", type=float, nargs="+", action="append", default=None,
                         help="also run the shipped prior with this half-quadratic schedule (units of 1/sigma^2), "
                              "e.g. 1 4 8 16 32 (Zoran & Weiss); may be given several times")
