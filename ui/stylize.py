@@ -4,6 +4,7 @@ matching colour statistics."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import gradio as gr
 import numpy as np
@@ -37,35 +38,9 @@ def _loss_table(rows: list[tuple[int, float, str]]) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=PLOT_COLUMNS)
     return table.astype({"step": "int64", "loss": "float64", "term": "str"})
 
-EXPLANATIONS = r"""
-**Optimisation (Gatys, Ecker & Bethge 2016, *Image style transfer using convolutional neural networks*).**
-A feature network turns an image into feature maps $F_l$. Style is the correlations between channels, the Gram
-matrix $G_l = F_l F_l^\top / (HW)$; content is the feature maps themselves. Starting from the photograph (or
-noise) we change the pixels to lower $L = \alpha \lVert F(x) - F(c) \rVert^2 + \beta \sum_l \lVert G_l(x) - G_l(s)
-\rVert^2$, step by step: $x \leftarrow x - \lambda \nabla_x L$ (here with Adam's per-pixel step sizes).
-Both terms are divided by the size of their target so the weights mean the same for any image.
-*Preserve colours* runs it on luminance only (Gatys et al. 2016, *Preserving color in neural artistic style
-transfer*) and puts the photograph's colours back in YIQ space.
-The feature network needs no download: ReLU responses of random 7x7 filters on a 5-level Gaussian pyramid,
-which He, Wang & Hopcroft (2016) and Ustyuzhaninov et al. (2017) showed are enough to capture texture and
-style. VGG-19 with ImageNet weights is used instead when its weight file is already in the local torch cache.
 
-**Fast network (Johnson, Alahi & Fei-Fei 2016, *Perceptual losses for real-time style transfer*).**
-A small convolutional network (downsample, residual blocks, upsample, with Ulyanov et al.'s instance
-normalisation) is trained once per style to minimise the same loss over thousands of photographs, so styling is
-a single forward pass: $y = f_W(c)$, $W = \arg\min_W \mathbb{E}_c\,[L(f_W(c), c, s)]$. Ours are trained on BSDS
-photographs, one network per public-domain painting, against the random-filter network; they are about 6x
-smaller than Johnson's (0.27 M vs 1.68 M parameters). They upsample by resizing and then convolving, not by
-transposed convolution, and pad by reflection: transposed convolutions and uneven strides print a fine grid of
-stripes on the output (Odena, Dumoulin & Olah 2016, *Deconvolution and checkerboard artifacts*). *Strength* blends: $y' = s\,y + (1-s)\,c$.
-
-**Colour transfer (Reinhard, Ashikhmin, Gooch & Shirley 2001, *Color transfer between images*).**
-In CIELAB, shift and scale each channel so its mean and spread match the style's:
-$l' = \frac{\sigma_s}{\sigma_c}(l - \mu_c) + \mu_s$. No texture moves, only the palette.
-
-**Histogram matching.** Each RGB channel is remapped through the style's cumulative histogram:
-$x' = F_s^{-1}(F_c(x))$, so the output has (almost) exactly the style's distribution of values per channel.
-"""
+# Idea, equation and reference of each method, for the "How the methods work" accordion.
+EXPLANATIONS = Path(__file__).with_suffix(".md")
 
 
 def _content(path) -> tuple[np.ndarray, list[str]]:
@@ -256,7 +231,7 @@ def build() -> None:
                                  x_title="optimiser step", y_title="loss (relative to its target, no unit)",
                                  color_title="term", visible=False, buttons=["export", "fullscreen"])
     with gr.Accordion("How the methods work", open=False):
-        gr.Markdown(EXPLANATIONS, latex_delimiters=LATEX)
+        gr.Markdown(EXPLANATIONS.read_text(encoding="utf-8"), latex_delimiters=LATEX)
 
     method.change(method_controls, inputs=method, outputs=[fast_group, style_group, gatys_settings, losses],
                   api_visibility="private")

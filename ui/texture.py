@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import time
+from pathlib import Path
 
 import gradio as gr
 import numpy as np
@@ -38,38 +39,8 @@ SHOW_SIDE = 256
 EXAMPLE_CACHE_SIZE = 32
 CACHED_NOTE = "Shown from the example cache: the first click with these settings computed it."
 
-EXPLANATION = r"""
-**Efros & Leung (1999), non-parametric sampling.** Texture as a Markov random field: a pixel depends only on its
-neighbours. The output grows outwards from a 3x3 seed; each border pixel $p$ compares its window of already known
-neighbours with every exemplar window $n$,
-$$d(p, n) = \frac{\sum_k g_k\, m_{pk}\, \lVert x_{pk} - e_{nk} \rVert^2}{\sum_k g_k\, m_{pk}},$$
-($g$ a Gaussian of σ = window/6.4, $m$ = 1 where the neighbour is known) and takes the centre of a window picked at
-random among those with $d \le (1+\varepsilon)\, d_{\min}$. The window must cover a texture element, or the
-result drifts into "garbage" or copies flat regions. *A. Efros, T. Leung, Texture Synthesis by Non-parametric
-Sampling, ICCV 1999.*
-
-**Efros & Freeman (2001), image quilting.** Copy whole blocks instead of pixels: each new block overlaps its
-left and upper neighbours; choose at random among exemplar blocks whose overlap error is within $(1+\varepsilon)$
-of the best, then cut the overlap along the minimum-error path found by dynamic programming,
-$$E_{i,j} = e_{i,j} + \min(E_{i-1,j-1},\, E_{i-1,j},\, E_{i-1,j+1}),\qquad e = \lVert B_\text{old} - B_\text{new}\rVert^2,$$
-so seams run where old and new agree. **Texture transfer** adds a target image: error $= \alpha \cdot$ overlap
-error $+ (1-\alpha) \cdot$ difference between the block's blurred luminance and the target's. *A. Efros,
-W. Freeman, Image Quilting for Texture Synthesis and Transfer, SIGGRAPH 2001.*
-
-**Gatys, Ecker & Bethge (2015), neural texture synthesis.** Describe a texture by the correlations of a
-network's feature maps $F^l$ (channels × positions), its Gram matrices $G^l_{ij} = \frac{1}{M_l}\sum_k F^l_{ik}
-F^l_{jk}$; positions are summed away, so only "what occurs with what" remains. Start from noise and descend
-$$\mathcal{L}(x) = \sum_l w_l\, \lVert G^l(x) - G^l(\text{exemplar}) \rVert_F^2$$
-with L-BFGS. Nothing is copied, so there is no true source map: the map shown is each output pixel's nearest
-exemplar 5x5 patch. The network: VGG-19 trained on ImageNet if its weights are already on this machine
-(never downloaded), else one layer of random filters on an image pyramid, which Ustyuzhaninov et al. show
-suffices for many textures. *L. Gatys, A. Ecker, M. Bethge, Texture Synthesis Using Convolutional Neural
-Networks, NeurIPS 2015; I. Ustyuzhaninov, W. Brendel, L. Gatys, M. Bethge, What Does It Take to Generate
-Natural Textures?, ICLR 2017.*
-
-**Reading the source map.** Red grows with the exemplar column, green with the row (see the key). Flat patches
-of one colour gradient are pieces copied whole; a noisy map means pixels came from all over.
-"""
+# Idea, equation and reference of each method, for the "How the methods work" accordion.
+EXPLANATIONS = Path(__file__).with_suffix(".md")
 
 
 @on_gpu(120)
@@ -238,7 +209,7 @@ def build() -> None:
                             "where nothing is placed yet.  \nOutputs smaller than 256 px are shown enlarged with "
                             "square pixels.")
             with gr.Accordion("How the methods work", open=False):
-                gr.Markdown(EXPLANATION, latex_delimiters=LATEX)
+                gr.Markdown(EXPLANATIONS.read_text(encoding="utf-8"), latex_delimiters=LATEX)
 
     inputs = [exemplar, method, side, seed, window, block, overlap, target, alpha, steps]
     growing = dict(fn=grow, inputs=inputs, outputs=[output, source, status],

@@ -153,3 +153,25 @@ def test_the_example_cache_keeps_examples_only_and_drops_the_least_recently_used
     assert cache.get(keys[0]) == "A"          # A is now the one used last
     cache.put(keys[2], "C")                   # full: B, used least recently, goes
     assert (cache.get(keys[0]), cache.get(keys[1]), cache.get(keys[2])) == ("A", None, "C")
+
+
+def test_each_tab_explains_every_method_it_offers_from_its_markdown_file():
+    """The "How the methods work" accordions read ui/<tab>.md: every method the tab offers has its paragraph,
+    led by the method's name (or its paper's authors), and the file holds no leftover Python quoting."""
+    from generators import denoise as denoise_methods
+    from ui import denoise, stylize, texture
+
+    leads = {
+        denoise.EXPLANATIONS: list(denoise_methods.LABELS.values()),
+        stylize.EXPLANATIONS: ["Optimisation (Gatys", "Fast network (Johnson", "Colour transfer (Reinhard",
+                               "Histogram matching"],
+        texture.EXPLANATIONS: ["Efros & Leung (1999)", "Efros & Freeman (2001)", "Gatys, Ecker & Bethge (2015)"],
+    }
+    assert len(leads[stylize.EXPLANATIONS]) == len(stylize.METHODS)
+    assert len(leads[texture.EXPLANATIONS]) == len(texture.METHODS)
+    for path, names in leads.items():
+        text = path.read_text(encoding="utf-8")
+        paragraphs = [line for line in text.splitlines() if line.startswith("**")]
+        for name in names:
+            assert any(line.startswith("**" + name) for line in paragraphs), f"{path.name} does not explain {name}"
+        assert '"""' not in text and "$" in text, path.name
