@@ -201,11 +201,10 @@ def build() -> None:
                         cache_examples=True, cache_mode="lazy",
                         label="Content examples (scikit-image): a click shows the default trained style")
             method = gr.Radio(list(METHODS), value=next(iter(METHODS)), label="Method")
-            with gr.Row(visible=True) as fast_group:
-                fast_style = gr.Dropdown(_fast_choices(), value=_default_fast(), label="Trained on the painting",
-                                         scale=2)
+            with gr.Column(visible=True) as fast_group:   # full width: the paintings' labels are long
+                fast_style = gr.Dropdown(_fast_choices(), value=_default_fast(), label="Trained on the painting")
                 trained_on = gr.Image(_style_file(_default_fast()), label="Trained on", height=120,
-                                      interactive=False, buttons=[], scale=1, min_width=120)
+                                      interactive=False, buttons=[])
             with gr.Group(visible=False) as style_group:
                 style_image = upload_image("Style image", height=200, value=str(DEFAULT_STYLE))
                 gr.Examples(_style_examples(), inputs=style_image, label="Style examples (six paintings first)")
