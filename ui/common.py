@@ -72,6 +72,12 @@ def install() -> None:
 # The equations of every tab's "how it works" text: $$display$$ and $inline$ LaTeX, typeset by KaTeX.
 LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
 
+
+def prose(path) -> gr.Markdown:
+    """A tab's explanations: the markdown file beside its module (ui/<tab>.md), with $...$ and $$...$$ as LaTeX."""
+    return gr.Markdown(Path(path).read_text(encoding="utf-8"), latex_delimiters=LATEX)
+
+
 OUT_OF_MEMORY = ("The GPU ran out of memory for this request: try a smaller image or fewer samples, "
                  "or restart the app with --device cpu.")
 

@@ -11,8 +11,8 @@ import pandas as pd
 from generators import api, checks, imaging
 from generators import denoise as restore_lib
 from ui import autoencoder, learned_filters, share
-from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, ExampleCache, brush_ready, display, examples,
-                       friendly_errors, output_image, upload_image)
+from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, ExampleCache, brush_ready, display, examples,
+                       friendly_errors, output_image, prose, upload_image)
 from ui.stop import run_buttons, stoppable, stopped_note
 from ui.denoise_inputs import (CORRUPTIONS, ENSEMBLE_CHOICES, METHODS, NOISE_LABEL, WORK_SIDE, chosen, cnn_ensemble,
                                corrupt, drawn_mask, labelled, load_clean)
@@ -197,7 +197,7 @@ def build() -> None:
                            buttons=["export", "fullscreen"])
     learned_filters.build(source, grayscale, corruption, sigma255, seed, methods)
     with gr.Accordion("How each method works (idea, equation, reference)", open=False):
-        gr.Markdown(EXPLANATIONS.read_text(encoding="utf-8"), latex_delimiters=LATEX)
+        prose(EXPLANATIONS)
     autoencoder.build()
 
     corruption.change(show_controls, [corruption, methods], [sigma255, rate, fraction, methods],

@@ -13,8 +13,8 @@ import pandas as pd
 from generators import api, imaging, style, vgg19
 from generators.style import paintings
 from ui import share
-from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, display, examples, friendly_errors,
-                       nothing_uploaded, output_image, upload_image)
+from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, MAX_SEED, display, examples, friendly_errors,
+                       nothing_uploaded, output_image, prose, upload_image)
 from ui.stop import run_buttons, stoppable, stopped_note
 from ui.gpu import on_gpu
 
@@ -230,7 +230,7 @@ def build() -> None:
                                  x_title="optimiser step", y_title="loss (relative to its target, no unit)",
                                  color_title="term", visible=False, buttons=["export", "fullscreen"])
     with gr.Accordion("How the methods work", open=False):
-        gr.Markdown(EXPLANATIONS.read_text(encoding="utf-8"), latex_delimiters=LATEX)
+        prose(EXPLANATIONS)
 
     method.change(method_controls, inputs=method, outputs=[fast_group, style_group, gatys_settings, losses],
                   api_visibility="private")

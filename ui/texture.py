@@ -13,8 +13,8 @@ import numpy as np
 from generators import api, checks, imaging, texture
 from generators.texture import sourcemap
 from ui import share
-from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, LATEX, ExampleCache, display, examples, file_digest,
-                       friendly_errors, nothing_uploaded, output_image, upload_image)
+from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, ExampleCache, display, examples, file_digest,
+                       friendly_errors, nothing_uploaded, output_image, prose, upload_image)
 from ui.stop import run_buttons, stoppable, stopped_note
 from ui.gpu import on_gpu
 
@@ -209,7 +209,7 @@ def build() -> None:
                             "where nothing is placed yet.  \nOutputs smaller than 256 px are shown enlarged with "
                             "square pixels.")
             with gr.Accordion("How the methods work", open=False):
-                gr.Markdown(EXPLANATIONS.read_text(encoding="utf-8"), latex_delimiters=LATEX)
+                prose(EXPLANATIONS)
 
     inputs = [exemplar, method, side, seed, window, block, overlap, target, alpha, steps]
     growing = dict(fn=grow, inputs=inputs, outputs=[output, source, status],

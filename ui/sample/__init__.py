@@ -11,7 +11,7 @@ from pathlib import Path
 import gradio as gr
 
 from ui import share
-from ui.common import LATEX, brush_ready
+from ui.common import brush_ready, prose
 from ui.sample import draw, generate, repair, walk
 
 HOW_IT_WORKS = Path(__file__).with_name("how_it_works.md")
@@ -34,4 +34,4 @@ def build() -> None:
             repair.build()
     share.tabs(rooms, "sample/generate", "sample/walk", "sample/map", "sample/draw", "sample/repair")
     with gr.Accordion("How each method works", open=False):
-        gr.Markdown(HOW_IT_WORKS.read_text(encoding="utf-8"), latex_delimiters=LATEX)
+        prose(HOW_IT_WORKS)
