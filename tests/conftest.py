@@ -1,6 +1,13 @@
+import os
 import shutil
 import sys
 from pathlib import Path
+
+# pytest-xdist runs the suite in two workers on two cores (pyproject's addopts): the browser tests in one, beside
+# their app server and Chromium, and every other test in the other. One torch thread each, set before torch is
+# imported: with two each, four threads fought over two cores and the run took longer than one worker alone.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest
 
@@ -17,7 +24,6 @@ def checkpoint_copy(tmp_path) -> Path:
     shutil.copytree(registry.CHECKPOINT_DIR, target)
     return target
 
-import os  # noqa: E402
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -79,3 +85,12 @@ def synthetic_data_home(monkeypatch, photo_home) -> Path:
     """$GENLAB_DATA pointed at ``photo_home`` for one test."""
     monkeypatch.setenv("GENLAB_DATA", str(photo_home))
     return photo_home
+
+
+def pytest_collection_modifyitems(config, items):
+    """Two groups for pytest-xdist's --dist loadgroup: the browser tests (one app server, one Chromium, pages
+    shared per module) and the in-process tests (one app in the worker), each whole in one worker."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group("browser" if "e2e" in item.keywords else "in-process"))
