@@ -33,8 +33,13 @@ THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="amber")
 # of every sample sheet and the start of the strips); gallery captions wrap instead of cutting off the
 # PSNR and seconds at their end. An image's buttons (full screen, download, share) sit in a row above it
 # instead of over its top-right corner. The notice of an opened link (ui/share.py) and the lesson bar
-# (ui/lessons.py) stand out as notes.
-CSS = """.gradio-container {max-width: 1280px !important; margin: auto;}
+# (ui/lessons.py) stand out as notes. The container fills the window up to 1280 px (sized by its content, a
+# results table or gallery made the page wider than a phone's screen), and narrow screens show galleries two to
+# a row (Gradio's cells are at least 100 px wide).
+CSS = """.gradio-container {max-width: 1280px !important; width: 100% !important; min-width: 0 !important;
+  margin: auto;}
+@media (max-width: 640px) {.grid-container {--grid-cols: 2 !important;}
+  #registry-table .table-wrap {overflow-x: auto;} #registry-table .upload-container {min-width: 800px;}}
 label[data-testid=block-label].float {position: static !important; margin-bottom: 4px;}
 .caption-label {white-space: normal !important; max-width: 100% !important;}
 .image-container > .icon-button-wrapper.top-panel {position: static !important; margin: 0 0 4px auto;

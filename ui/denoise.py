@@ -186,7 +186,8 @@ def build() -> None:
                 corrupted = output_image("Corrupted", elem_id="denoise-corrupted")
                 slider = gr.ImageSlider(label="Before / after (best PSNR)", type="numpy", format="png")
             summary = gr.Markdown("Press **Corrupt and restore**.", label="Summary")
-            table = gr.Dataframe(headers=TABLE_COLUMNS, label="Quality against the clean image", interactive=False)
+            table = gr.Dataframe(headers=TABLE_COLUMNS, label="Quality against the clean image", interactive=False,
+                                 wrap=True, column_widths=["34%", "22%", "20%", "24%"])
             gallery = gr.Gallery(label="Results", columns=4, height="auto", object_fit="contain", format="png",
                                  elem_id="denoise-gallery")
     with gr.Accordion("PSNR against noise level", open=False):

@@ -106,8 +106,10 @@ def build() -> None:
         load = gr.Button("Load", variant="primary")
         refresh = gr.Button("Refresh")
     message = gr.Markdown(label="Message")
-    # wrap=True: every column fits the page (the note and checksum columns wrap instead of scrolling away).
+    # wrap=True: every column fits the page (the note and checksum columns wrap instead of scrolling away); on a
+    # phone the table keeps a readable width and scrolls sideways in its box (app.py's CSS, #registry-table).
     table = gr.Dataframe(headers=COLUMNS, interactive=False, label="Registry status", wrap=True,
+                         elem_id="registry-table",
                          column_widths=["16%", "13%", "7%", "7%", "10%", "8%", "12%", "27%"])
     card = gr.Markdown(label="Model card")
     curves = gr.Plot(visible=curves_figure(names[0]) is not None,

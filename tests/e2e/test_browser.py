@@ -16,6 +16,20 @@ pytestmark = [
 ]
 
 
+PHONE = 390   # px: a phone held upright
+
+
+def page_width_on_a_phone(page) -> int:
+    """The page's width (scrollWidth) with the window narrowed to a phone's; the window is put back after."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": PHONE, "height": size["height"]})
+    try:
+        page.wait_for_timeout(500)
+        return page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        page.set_viewport_size(size)
+
+
 def test_sample_tab_draws_digits(page):
     page.get_by_role("tab", name="Sample").click()
     page.get_by_role("button", name="Sample", exact=True).click()
@@ -44,6 +58,8 @@ def test_models_tab_lists_every_model(page):
     page.locator("text=mnist-lenet >> visible=true").first.wait_for(timeout=30_000)
     page.screenshot(path=str(SHOTS / "models.png"), full_page=True)
     assert page.get_by_text("mnist-gmm").count() >= 1
+    # The registry table scrolls sideways in its own box on a phone instead of widening the page.
+    assert page_width_on_a_phone(page) <= PHONE
 
 
 def test_texture_tab_quilts_an_example(page):
@@ -68,6 +84,8 @@ def test_denoise_tab_restores_an_example(page):
     page.screenshot(path=str(SHOTS / "denoise.png"), full_page=True)
     assert page.locator("text=Best PSNR: CNN denoiser (learned) >> visible=true").count() == 1
     assert page.locator("img[src*='.png'] >> visible=true").count() >= 6
+    # The results table and gallery fit a phone's screen: sized by them, the page was 500-650 px wide there.
+    assert page_width_on_a_phone(page) <= PHONE
 
 
 def test_denoise_tab_runs_the_autoencoders_on_a_digit(page):
