@@ -88,9 +88,10 @@ def synthetic_data_home(monkeypatch, photo_home) -> Path:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Two groups for pytest-xdist's --dist loadgroup: the browser tests (one app server, one Chromium, pages
-    shared per module) and the in-process tests (one app in the worker), each whole in one worker."""
+    """Two groups for pytest-xdist's --dist loadgroup: the browser tests (tests/e2e: one app server, one Chromium,
+    pages shared per module) and the in-process tests (one app in the worker), each whole in one worker."""
     if not config.pluginmanager.hasplugin("xdist"):
         return
+    browser = ROOT / "tests" / "e2e"
     for item in items:
-        item.add_marker(pytest.mark.xdist_group("browser" if "e2e" in item.keywords else "in-process"))
+        item.add_marker(pytest.mark.xdist_group("browser" if item.path.is_relative_to(browser) else "in-process"))

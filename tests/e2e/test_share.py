@@ -51,8 +51,12 @@ def test_a_link_reopens_the_same_digits_and_the_bundle_replays_identical(browser
     shutil.copy(download.value.path(), bundle)
     first.get_by_role("tab", name="Models").click()
     first.get_by_text("Reproduce a result from its bundle").click()
-    first.locator("#reproduce-run").wait_for(timeout=30_000)
-    first.locator("#reproduce-file input[type=file]").set_input_files(str(bundle))
+    # Through the file chooser that a click on the drop zone opens, which needs the zone's handlers to be live:
+    # setting its hidden input straight after the accordion opened once left the file unshown for 60 s (the full
+    # suite in two workers; likely before the upload had wired its change handler).
+    with first.expect_file_chooser(timeout=30_000) as chooser:
+        first.locator("#reproduce-file").get_by_text("Click to Upload").click()
+    chooser.value.set_files(str(bundle))
     first.locator("#reproduce-file >> text=bundle.zip").wait_for(timeout=60_000)
     first.locator("#reproduce-run").click()
     verdict = first.locator("#reproduce-verdict >> text=identical")
