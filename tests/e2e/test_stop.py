@@ -17,8 +17,6 @@ pytestmark = [
 # CPU seconds the idle server may use in one second of wall time (its event loop, the browser's polling: up
 # to 0.11 seen on a loaded machine; a kernel still computing uses several times more).
 IDLE_CPU = 0.15
-# ... and at least this while it computes (a loaded 2-core machine gives a run well under one core).
-BUSY_CPU = 0.25
 
 
 def button(page, name: str):
@@ -33,8 +31,8 @@ def cpu_rate(app_server, seconds: float = 1.0) -> float:
 
 
 def stop_and_check(page, app_server, shot: str, note: str = "Stopped"):
-    """The run is computing: press Stop, then within 2 s the server must be idle and the note shown."""
-    assert cpu_rate(app_server) > BUSY_CPU, "the run was not computing when Stop was to be pressed"
+    """The run shows progress: press Stop at once (a run can be short: waiting longer lost the race), then within
+    2 s the server must be idle and the note shown; the callers check that the note says the run stopped midway."""
     button(page, "Stop").click()
     pressed = time.perf_counter()
     try:
@@ -72,9 +70,8 @@ def test_stop_ends_epll_and_keeps_its_last_step(page, app_server):
 def test_stop_ends_texture_synthesis_and_keeps_the_texture(page, app_server, method, shot):
     page.get_by_role("tab", name="Texture").click()
     page.get_by_label(method).check()
-    # The largest output the method allows: at the default 128 px Efros-Leung finishes in about 1.2 s on an
-    # idle machine, before Stop can be pressed; at 192 px with its default 11 px window in 2.7 s, which still
-    # lost the race once. Its widest window (31 px) compares ~8x more pixels per placed pixel.
+    # The largest output the tab allows, and for Efros-Leung its widest window (31 px): about 4 s on an idle
+    # machine, against about 1.2 s at the defaults, so Stop lands while it runs.
     size = page.get_by_label("number input for Output size (px, square)")
     size.fill("192")
     size.press("Enter")
