@@ -21,10 +21,10 @@ ERRORS = """() => [
 
 def _settle(page, runs: int) -> None:
     """Wait for the step's run button to be pressed (the ``runs``-th press of ui.share.RUN_JS), for its run to
-    show as busy (a quick one may be over before it is seen), then for it to end."""
+    show as busy (within a second of the press; a quick one may be over before it is seen), then for it to end."""
     page.wait_for_function(f"Number(document.body.dataset.shareRuns || 0) >= {runs}", timeout=30_000)
     try:
-        page.wait_for_function(f"({BUSY})() > 0", timeout=3_000, polling=50)
+        page.wait_for_function(f"({BUSY})() > 0", timeout=1_000, polling=50)
     except Exception:   # noqa: BLE001 - playwright's TimeoutError: the run was too quick to catch
         pass
     page.wait_for_function(f"({BUSY})() === 0", timeout=120_000)
