@@ -257,8 +257,10 @@ def _meta(raw: bytes | None) -> dict:
         raise BundleError(f"params.json is not valid JSON ({error}): the bundle was damaged; download a "
                           "fresh one") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise BundleError(f"params.json is not a {FORMAT} file (format {meta.get('format') if isinstance(meta, dict) else None!r}): "
-                          "upload a bundle made by this app's Download bundle")
+        found = meta.get("format") if isinstance(meta, dict) else None
+        said = f"its format is {found!r}" if found is not None else "it names no format"
+        raise BundleError(f"params.json is not a {FORMAT} file ({said}): upload a bundle made by this app's "
+                          "Download bundle")
     expected = {"view": str, "api_name": str, "params": dict, "inputs": list, "outputs": list, "files": dict,
                 "models": dict, "genlab": dict}
     for key, kind in expected.items():

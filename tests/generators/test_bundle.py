@@ -91,8 +91,11 @@ def test_not_a_zip_and_a_bundle_of_another_format_are_refused():
     with pytest.raises(bundle.BundleError, match="not a zip"):
         bundle.read(b"PK but not really")
     other = _rezip(_made(), lambda m: {**m, "params.json": json.dumps({"format": "other/9"}).encode()})
-    with pytest.raises(bundle.BundleError, match="not a genlab-bundle/1"):
+    with pytest.raises(bundle.BundleError, match="not a genlab-bundle/1 file \\(its format is 'other/9'\\)"):
         bundle.read(other)
+    unnamed = _rezip(_made(), lambda m: {**m, "params.json": b"{}"})
+    with pytest.raises(bundle.BundleError, match="not a genlab-bundle/1 file \\(it names no format\\)"):
+        bundle.read(unnamed)
 
 
 def test_nothing_to_bundle_says_run_it_first():
