@@ -94,8 +94,9 @@ def pytest_xdist_make_scheduler(config, log):
     to whichever worker is free. The load-scope scheduler hands out the largest unit first, so the browser tests
     start at once and the other worker takes the rest until the browser one joins it.
 
-    Measured on two cores: this 130 s; each test anywhere (two servers, two Chromiums) 131-150 s; the browser tests
-    in two halves, one per worker, 165 s (two servers and two browsers fighting over two cores). Not --dist loadgroup:
+    Measured back to back on two cores: this 130 and 148 s; each test anywhere (two servers, two Chromiums) 131-150 s;
+    the browser tests in two halves, one per worker, 165 s (two servers and two browsers fighting over two cores).
+    The same machine took 190-230 s for this layout later that day: compare layouts run together. Not --dist loadgroup:
     xdist 3.8 groups tests by renaming item._nodeid, which pytest 9.2 no longer reads, so its groups silently vanish."""
     from xdist.scheduler import LoadScopeScheduling
 
