@@ -9,8 +9,10 @@ import threading
 import gradio as gr
 
 
-# (session, tab) -> the flag of the run that session has going on that tab; its Stop button sets it.
-_RUNS: dict[tuple[str, str], threading.Event] = {}
+# (session, tab) -> the flags of the runs that session has going on that tab; its Stop button sets them all. A set,
+# not one flag: two runs of one tab can overlap (an example's click runs while the main button's run is queued,
+# and the tab's concurrency allows two), and the one that ends first must not take the other's flag with it.
+_RUNS: dict[tuple[str, str], set[threading.Event]] = {}
 _RUNS_LOCK = threading.Lock()
 
 
@@ -25,14 +27,16 @@ def stoppable(request: gr.Request | None, tab: str):
     key = (request.session_hash, tab) if request is not None and request.session_hash else None
     if key is not None:
         with _RUNS_LOCK:
-            _RUNS[key] = flag
+            _RUNS.setdefault(key, set()).add(flag)
     try:
         yield flag
     finally:
         if key is not None:
             with _RUNS_LOCK:
-                if _RUNS.get(key) is flag:
-                    del _RUNS[key]
+                flags = _RUNS.get(key, set())
+                flags.discard(flag)
+                if not flags:
+                    _RUNS.pop(key, None)
 
 
 def stop_button(button: gr.Button, *tabs: str) -> None:
@@ -54,12 +58,11 @@ def run_buttons(label: str, *tabs: str) -> gr.Button:
 
 
 def stop_runs(session: str, tabs) -> None:
-    """Set the stop flag of ``session``'s run on each of ``tabs`` that has one going."""
+    """Set the stop flags of ``session``'s runs on each of ``tabs`` that has any going."""
     with _RUNS_LOCK:
-        flags = [_RUNS.get((session, tab)) for tab in tabs]
+        flags = [flag for tab in tabs for flag in _RUNS.get((session, tab), ())]
     for flag in flags:
-        if flag is not None:
-            flag.set()
+        flag.set()
 
 
 def stopped_note(where: str) -> str:

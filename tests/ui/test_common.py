@@ -143,6 +143,21 @@ def test_stop_sets_only_the_flag_of_that_sessions_run_on_that_tab():
     assert ("mine", "texture") not in stop._RUNS   # a finished run leaves nothing behind
 
 
+def test_stop_reaches_a_run_that_overlapped_one_which_ended_first():
+    """An example's click runs while the main button's run is queued behind it, and the tab allows two at once: the
+    run registered second ending first used to take the session's only flag with it, so Stop then did nothing."""
+    from types import SimpleNamespace
+
+    mine = SimpleNamespace(session_hash="mine")
+    with stop.stoppable(mine, "denoise") as button_run:
+        with stop.stoppable(mine, "denoise") as example_run:
+            pass                                    # the quick run ends first
+        assert not example_run.is_set()
+        stop.stop_runs("mine", ["denoise"])
+        assert button_run.is_set()
+    assert ("mine", "denoise") not in stop._RUNS
+
+
 def test_the_example_cache_keeps_examples_only_and_drops_the_least_recently_used():
     cache = common.ExampleCache("denoise", size=2)
     first, second, third = common.examples("denoise")[:3]
