@@ -51,10 +51,18 @@ def app_url():
 
 @pytest.fixture(scope="session")
 def client(app_url):
-    """A gradio_client.Client of the running app: calls endpoints by api_name, as scripts and benchmarks do."""
+    """A gradio_client.Client of the running app: calls endpoints by api_name, as scripts and benchmarks do.
+
+    With one TLS context made here and shared: gradio_client opens a new httpx client for every upload, download
+    and call, and each one otherwise builds its own context from certifi's CA bundle (about 20 ms of CPU): 25 s of
+    the suite's CPU went there, for a server on plain http. The context is httpx's own default, so nothing checks
+    less."""
+    import ssl
+
+    import certifi
     from gradio_client import Client
 
-    return Client(app_url, verbose=False)
+    return Client(app_url, verbose=False, ssl_verify=ssl.create_default_context(cafile=certifi.where()))
 
 
 PHOTOS = 44  # more than the 40 photographs generators.datasets.bsds holds out, so "train" is not empty
