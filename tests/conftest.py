@@ -113,3 +113,29 @@ def pytest_xdist_make_scheduler(config, log):
             return "browser" if nodeid.startswith("tests/e2e/") else nodeid
 
     return BrowserApart(config, log)
+
+
+_E2E_SERVER = pytest.StashKey()
+
+
+def pytest_configure(config):
+    """The xdist controller starts the browser tests' app server now, while its workers collect, and hands its
+    address to them in the environment they inherit (tests/e2e/server.py says why)."""
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    from tests.e2e import server
+
+    if server.selected(config):
+        process, url = server.launch()
+        config.stash[_E2E_SERVER] = process
+        os.environ[server.SHARED] = f"{url} {process.pid}"
+
+
+def pytest_unconfigure(config):
+    process = config.stash.get(_E2E_SERVER, None)
+    if process is not None:
+        from tests.e2e import server
+
+        server.stop(process)
+        os.environ.pop(server.SHARED, None)
+
