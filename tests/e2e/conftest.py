@@ -78,3 +78,18 @@ def page(browser, server):
     tab = open_page(browser, server)
     yield tab
     tab.close()
+
+
+def wait_or_explain(page, locator, shot: str, timeout: float = 60_000) -> None:
+    """``locator.wait_for``; when it times out, fail with what the page and the server show: a full-page screenshot
+    (SHOTS/<shot>-timeout.png), the toasts and status badges in the page, and the end of the server's log."""
+    try:
+        locator.wait_for(timeout=timeout)
+    except Exception as error:   # noqa: BLE001 - playwright's TimeoutError
+        page.screenshot(path=str(SHOTS / f"{shot}-timeout.png"), full_page=True)
+        shown = page.evaluate("""() => [...document.querySelectorAll(
+            '[data-testid=toast-text], [data-testid=status-tracker], .progress-text, .eta-bar')]
+            .map(e => e.innerText.trim()).filter(Boolean)""")
+        log = launcher.LOG.read_text()[-3000:] if launcher.LOG.exists() else "(no server log)"
+        pytest.fail(f"{error}\npage shows: {shown}\nserver log ends:\n{log}")
+

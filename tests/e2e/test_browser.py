@@ -8,7 +8,7 @@ Needs Debian's chromium at /usr/bin/chromium (.ci/run installs it); skipped wher
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, SHOTS
+from tests.e2e.conftest import CHROMIUM, SHOTS, wait_or_explain
 
 pytestmark = [
     pytest.mark.e2e,
@@ -143,7 +143,7 @@ def test_a_bad_upload_shows_an_error_toast_and_the_app_carries_on(page, tmp_path
     page.get_by_role("button", name="Corrupt and restore").click()
     # Gradio 6's toast: the message sits in [data-testid=toast-text] (there is no .toast-body any more).
     toast = page.locator("[data-testid=toast-text] >> text=/notes\\.png.*not an image/")
-    toast.wait_for(timeout=60_000)
+    wait_or_explain(page, toast, "bad-upload")   # it timed out once in a fresh clone: say what the page showed
     page.screenshot(path=str(SHOTS / "bad-upload.png"), full_page=False)
     assert "upload a PNG, JPEG" in toast.inner_text()
     # The server is still up: an example still restores.
