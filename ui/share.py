@@ -261,5 +261,7 @@ def reproduce_panel() -> None:
     with gr.Row():
         stored = gr.Gallery(label="Stored in the bundle", columns=3, height=300, format="png")
         replayed = gr.Gallery(label="Replayed here", columns=3, height=300, format="png")
+    # Progress, and the error badge of a refused bundle, on the verdict only: the toast says what was wrong, and
+    # a red "Error" on each empty gallery beside it added nothing.
     go.click(friendly_errors(replay), upload, [verdict, stored, replayed], api_visibility="private",
-             concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+             concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT, show_progress_on=[verdict])

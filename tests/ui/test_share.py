@@ -224,3 +224,15 @@ def test_the_bundle_holds_the_outputs_the_params_the_model_hash_and_a_script(gen
         script = archive.read("reproduce.py").decode()
     assert "model='GMM: PCA + Gaussian mixture'" in script and "count=9" in script and "seed=5" in script
     assert list(found.outputs) == ["samples"] and np.asarray(found.outputs["samples"]).ndim in (2, 3)
+
+
+def test_a_refused_bundle_marks_only_the_verdict_not_the_empty_galleries():
+    """Its progress and its error show on the verdict: a red "Error" on each empty gallery beside the toast added
+    nothing (seen in the browser)."""
+    with gr.Blocks() as blocks:
+        share.reproduce_panel()
+    replays = [block for block in blocks.fns.values() if len(block.outputs) == 3]
+    assert len(replays) == 1
+    verdict, stored, replayed = replays[0].outputs
+    assert isinstance(stored, gr.Gallery) and isinstance(replayed, gr.Gallery)
+    assert [component._id for component in replays[0].show_progress_on] == [verdict._id]
