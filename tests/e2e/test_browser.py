@@ -19,15 +19,28 @@ pytestmark = [
 PHONE = 390   # px: a phone held upright
 
 
-def page_width_on_a_phone(page) -> int:
-    """The page's width (scrollWidth) with the window narrowed to a phone's; the window is put back after."""
+def on_a_phone(page, script: str):
+    """``script`` evaluated with the window narrowed to a phone's; the window is put back after."""
     size = page.viewport_size
     page.set_viewport_size({"width": PHONE, "height": size["height"]})
     try:
         page.wait_for_timeout(500)
-        return page.evaluate("document.documentElement.scrollWidth")
+        return page.evaluate(script)
     finally:
         page.set_viewport_size(size)
+
+
+def page_width_on_a_phone(page) -> int:
+    """The page's width (scrollWidth) on a phone."""
+    return on_a_phone(page, "document.documentElement.scrollWidth")
+
+
+# [page width, thumbnails whose caption starts above the bottom of their picture]
+PHONE_GALLERY = """[document.documentElement.scrollWidth,
+    [...document.querySelectorAll('#denoise-gallery .thumbnail-item')].filter(item => {
+        const caption = item.querySelector('.caption-label'), picture = item.querySelector('img');
+        return caption && caption.getBoundingClientRect().top < picture.getBoundingClientRect().bottom - 1;
+    }).length]"""
 
 
 def test_sample_tab_draws_digits(page):
@@ -84,8 +97,10 @@ def test_denoise_tab_restores_an_example(page):
     page.screenshot(path=str(SHOTS / "denoise.png"), full_page=True)
     assert page.locator("text=Best PSNR: CNN denoiser (learned) >> visible=true").count() == 1
     assert page.locator("img[src*='.png'] >> visible=true").count() >= 6
-    # The results table and gallery fit a phone's screen: sized by them, the page was 500-650 px wide there.
-    assert page_width_on_a_phone(page) <= PHONE
+    # The results table and gallery fit a phone's screen (sized by them, the page was 500-650 px wide there), and
+    # each caption sits under its picture (over it, two or three lines covered half of a 150 px thumbnail).
+    width, covered = on_a_phone(page, PHONE_GALLERY)
+    assert width <= PHONE and covered == 0
 
 
 def test_denoise_tab_runs_the_autoencoders_on_a_digit(page):
