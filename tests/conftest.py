@@ -104,7 +104,9 @@ def pytest_xdist_make_scheduler(config, log):
 
     Measured back to back on two cores: this 130 and 148 s; each test anywhere (two servers, two Chromiums) 131-150 s;
     the browser tests in two halves, one per worker, 165 s (two servers and two browsers fighting over two cores).
-    The same machine took 190-230 s for this layout later that day: compare layouts run together. Not --dist loadgroup:
+    The same machine took 190-230 s for this layout later that day: compare layouts run together. Once the in-process
+    tests cost less (a shared TLS context, a faster MNIST read): this 124 and 134 s; the Stop and Train browser tests
+    as a second unit with a server of their own, 124-139 s in three runs; three workers, 132 s. Not --dist loadgroup:
     xdist 3.8 groups tests by renaming item._nodeid, which pytest 9.2 no longer reads, so its groups silently vanish."""
     from xdist.scheduler import LoadScopeScheduling
 
