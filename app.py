@@ -32,7 +32,9 @@ THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="amber")
 # Image labels sit above the picture instead of floating over its top-left corner (they hid the first digit
 # of every sample sheet and the start of the strips); gallery captions wrap instead of cutting off the
 # PSNR and seconds at their end. An image's buttons (full screen, download, share) sit in a row above it
-# instead of over its top-right corner. The notice of an opened link (ui/share.py) and the lesson bar
+# instead of over its top-right corner; in an image given a fixed height the picture then takes the height left
+# under the label and buttons (it kept the whole height, so its bottom 60 px were cut off: a quarter of every
+# 28x28 digit view). The notice of an opened link (ui/share.py) and the lesson bar
 # (ui/lessons.py) stand out as notes. The container fills the window up to 1280 px (sized by its content, a
 # results table or gallery made the page wider than a phone's screen), and narrow screens show galleries two to
 # a row (Gradio's cells are at least 100 px wide), each caption under its picture rather than over it (two or three
@@ -46,6 +48,10 @@ CSS = """.gradio-container {max-width: 1280px !important; width: 100% !important
   .thumbnail-item:has(.caption-label) > img {aspect-ratio: 1 / 1; height: auto !important;}
   .thumbnail-item > .caption-label {position: static !important; font-size: var(--text-sm); margin: 2px 0 0;}}
 label[data-testid=block-label].float {position: static !important; margin-bottom: 4px;}
+.block[style^="height:"]:has(> .image-container) {display: flex !important; flex-direction: column;}
+.block[style^="height:"] > .image-container {flex: 1 1 0; min-height: 0; height: auto !important;}
+.block[style^="height:"] > .image-container:has(> button) {display: flex; flex-direction: column;}
+.block[style^="height:"] > .image-container > button {flex: 1 1 0; min-height: 0; height: auto !important;}
 .caption-label {white-space: normal !important; max-width: 100% !important;}
 .image-container > .icon-button-wrapper.top-panel {position: static !important; margin: 0 0 4px auto;
   width: fit-content; box-shadow: none;}
