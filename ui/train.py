@@ -22,7 +22,7 @@ MODELS = {
     "Digits: small GAN": "mnist-gan",
     "Digits: small VAE": "mnist-vae",
     "Digits: denoising autoencoder": "mnist-dae",
-    "Seed 000: learn the 5x5 restoration filter": "logistic-restore",
+    "Logistic regression: a 5x5 restoration filter": "logistic-restore",
 }
 DATA = {"Ring of 8 Gaussians": "ring8", "Two moons": "moons", "Spiral": "spiral", "Points I draw": "drawn"}
 # The settings each kind starts with when picked: learning rate, batch size, code size.
