@@ -165,6 +165,9 @@ def test_a_bad_upload_shows_an_error_toast_and_the_app_carries_on(page, tmp_path
     not_an_image.write_text("this is a text file, not an image")
     upload = page.locator("input[type=file] >> nth=0")  # the Denoise tab's upload comes first in the page
     upload.set_input_files(str(not_an_image))
+    # The file must have landed before the click: pressed while it was still on its way (once, in a fresh clone, for
+    # over 60 s), the button ran the opening example instead, and no toast came.
+    wait_or_explain(page, page.locator("img[src*='notes.png']").first, "bad-upload-landing", timeout=120_000)
     page.get_by_role("button", name="Corrupt and restore").click()
     # Gradio 6's toast: the message sits in [data-testid=toast-text] (there is no .toast-body any more).
     toast = page.locator("[data-testid=toast-text] >> text=/notes\\.png.*not an image/")
