@@ -140,4 +140,3 @@ def pytest_unconfigure(config):
 
         server.stop(process)
         os.environ.pop(server.SHARED, None)
-

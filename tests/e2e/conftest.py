@@ -6,7 +6,6 @@ a fresh page of that browser."""
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -25,7 +24,7 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU time of the server process, all its threads, from /proc/<pid>/stat."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = launcher.stat(self.pid)
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS   # utime, stime (fields 14, 15 of stat)
 
 
@@ -92,4 +91,3 @@ def wait_or_explain(page, locator, shot: str, timeout: float = 60_000) -> None:
             .map(e => e.innerText.trim()).filter(Boolean)""")
         log = launcher.LOG.read_text()[-3000:] if launcher.LOG.exists() else "(no server log)"
         pytest.fail(f"{error}\npage shows: {shown}\nserver log ends:\n{log}")
-

@@ -40,13 +40,17 @@ def launch() -> tuple[subprocess.Popen, str]:
     return process, f"http://127.0.0.1:{port}/"
 
 
+def stat(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command name (field 3, the state, first): proc(5)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def alive(pid: int) -> bool:
     """Whether process ``pid`` still runs (not gone, not a zombie waiting for its parent)."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return stat(pid)[0] != "Z"
     except OSError:
         return False
-    return state != "Z"
 
 
 def wait_until_up(url: str, pid: int, timeout: float = 120.0) -> str | None:

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from generators.denoise.epll import DENOISE_BETAS
-from tests.e2e.conftest import CHROMIUM, SHOTS
+from tests.e2e.conftest import CHROMIUM, SHOTS, wait_or_explain
 
 pytestmark = [
     pytest.mark.e2e,
@@ -35,11 +35,7 @@ def stop_and_check(page, app_server, shot: str, note: str = "Stopped"):
     2 s the server must be idle and the note shown; the callers check that the note says the run stopped midway."""
     button(page, "Stop").click()
     pressed = time.perf_counter()
-    try:
-        page.locator(f"text={note} >> visible=true").first.wait_for(timeout=10_000)
-    except Exception:
-        page.screenshot(path=str(SHOTS / f"stop-{shot}-no-note.png"), full_page=True)
-        raise
+    wait_or_explain(page, page.locator(f"text={note} >> visible=true").first, f"stop-{shot}-no-note", timeout=10_000)
     time.sleep(max(0.0, 2.0 - (time.perf_counter() - pressed)))
     rate = cpu_rate(app_server)
     page.screenshot(path=str(SHOTS / f"stop-{shot}.png"), full_page=True)
