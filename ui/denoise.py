@@ -159,7 +159,7 @@ def build() -> None:
                 f"means, a learned patch prior (EPLL) and a learned CNN. Images are worked on at up to {WORK_SIDE} px.")
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            source = upload_image("Clean image", height=260, value=examples("denoise")[0])
+            source = upload_image("Clean image", height=260, value=examples("denoise")[0], elem_id="denoise-source")
             go = run_buttons("Corrupt and restore", "denoise", "denoise-sweep")
             sharing = share.buttons("denoise")
             shipped = gr.Examples(examples("denoise"), inputs=source,

@@ -156,18 +156,19 @@ def test_the_draw_tab_is_ready_to_draw_and_reads_a_stroke(page):
 
 
 def test_a_bad_upload_shows_an_error_toast_and_the_app_carries_on(page, tmp_path):
-    # A fresh page: once an earlier test has put an example in the Denoise upload, its file input leaves the
-    # page, and the first one would belong to another component.
+    # A fresh page: once an earlier test has put an example in the Denoise upload, its file input leaves the page.
     page.reload()
     page.wait_for_selector("text=GenLab", timeout=30_000)
     page.get_by_role("tab", name="Denoise").click()
     not_an_image = tmp_path / "notes.png"
     not_an_image.write_text("this is a text file, not an image")
-    upload = page.locator("input[type=file] >> nth=0")  # the Denoise tab's upload comes first in the page
+    upload = page.locator("#denoise-source input[type=file]")  # the Clean image's own, not the first in the page
     upload.set_input_files(str(not_an_image))
-    # The file must have landed before the click: pressed while it was still on its way (once, in a fresh clone, for
-    # over 60 s), the button ran the opening example instead, and no toast came.
-    wait_or_explain(page, page.locator("img[src*='notes.png']").first, "bad-upload-landing", timeout=120_000)
+    # The file must have landed in the Clean image before the click. Twice in fresh clones it never did while the
+    # test picked the page's first file input, which need not be the Clean image's: the click then ran the opening
+    # example, and no toast came.
+    wait_or_explain(page, page.locator("#denoise-source img[src*='notes.png']"), "bad-upload-landing",
+                    timeout=120_000)
     page.get_by_role("button", name="Corrupt and restore").click()
     # Gradio 6's toast: the message sits in [data-testid=toast-text] (there is no .toast-body any more).
     toast = page.locator("[data-testid=toast-text] >> text=/notes\\.png.*not an image/")

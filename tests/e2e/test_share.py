@@ -84,7 +84,7 @@ def test_a_link_made_with_an_upload_asks_for_it_and_names_a_bad_parameter(browse
     # The upload still goes through ui.common.upload_image's checks once the link has set the page.
     not_an_image = tmp_path / "notes.png"
     not_an_image.write_text("this is a text file, not an image")
-    page.locator("input[type=file] >> nth=0").set_input_files(str(not_an_image))
+    page.locator("#denoise-source input[type=file]").set_input_files(str(not_an_image))
     page.locator("#run-denoise").click()
     page.locator("[data-testid=toast-text] >> text=/notes\\.png.*not an image/").wait_for(timeout=60_000)
     page.close()
