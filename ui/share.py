@@ -26,11 +26,13 @@ named in the notice and its default used. ``run=0`` sets the controls without ru
     share.apply_on(button.click, step_link_box)   # before share.install(); the box holds "?view=...&..."
     share.apply_on(button.click, "?view=texture&method=quilting&seed=3")     # or a fixed link
 
-``install`` wires each such trigger to ``Page.apply`` (inputs: the query and the image inputs; outputs:
-``targets()``), then ``RUN_JS`` on the hidden run box, which clicks the view's run button (``elem_id``
-``run-<key>``) when the link asked to run and nothing is missing. ``apply(query, *images) -> list`` returns
-the updates for ``targets()`` in order: the Tabs (selected), the image inputs, the other controls, the notice
-and the run box; ``ui.links.decode(query, views)`` is its pure part (ui.links: the link codec).
+``install`` wires each such trigger to ``Page.apply`` (input: the query; outputs: ``targets()``), then
+``RUN_JS`` on the hidden run box, which clicks the view's run button (``elem_id`` ``run-<key>``) when the link
+asked to run and nothing is missing. ``apply(query) -> list`` returns the updates for ``targets()`` in order:
+the Tabs (selected), the controls, the images box, the notice and the run box; ``ui.links.decode(query,
+views)`` is its pure part (ui.links: the link codec). Image inputs are left alone unless the link sets one:
+then ``apply`` puts the query in the hidden images box, whose change event runs ``Page.set_images`` (and
+then the run), so an upload made while a page opens is never written over by the page's own load.
 
 **The bundle** (ui.bundles) is made by generators.bundle from the controls and the shown outputs (nothing is
 re-run); ``replay(path)`` (the Reproduce panel) reads one safely, runs its view's handler in-process with the bundled
@@ -39,6 +41,7 @@ inputs, and compares: "identical", or the PSNR and why it may differ (a model's 
 
 from __future__ import annotations
 
+import itertools
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -151,56 +154,61 @@ def _chosen(views, settings: dict) -> tuple[View, dict]:
 
 
 class Page:
-    """What one built app opens links into: its views, its Tabs, the notice and the hidden run box (a
-    snapshot taken by ``install``, so a tab built later elsewhere, as tests do, changes nothing here).
+    """What one built app opens links into: its views, its Tabs, the notice, the hidden run box and the hidden
+    images box (a snapshot taken by ``install``, so a tab built later elsewhere, as tests do, changes nothing).
 
-    Image inputs are inputs of the apply event as well as outputs, and always get a plain value back (the
-    link's, or their own unchanged): Gradio answers a ``gr.update`` by building a fresh component for the
-    session, which would drop ui.common.upload_image's own preprocessing (its clear messages on bad files)."""
+    ``apply`` never returns an update for an image input, and ``set_images`` runs only for a link that sets
+    one, since any answer for an image input is a hazard: a plain value written back lands on an upload made
+    after the event fired, and a ``gr.update`` makes Gradio build a fresh component for the session, without
+    ui.common.upload_image's own preprocessing (its clear messages on bad files)."""
 
-    def __init__(self, views: dict, tab_ids: dict, banner: gr.Markdown, run_box: gr.Textbox):
-        self.views, self.tab_ids, self.banner, self.run_box = dict(views), dict(tab_ids), banner, run_box
+    def __init__(self, views: dict, tab_ids: dict, banner: gr.Markdown, run_box: gr.Textbox,
+                 images_box: gr.Textbox):
+        self.views, self.tab_ids, self.banner = dict(views), dict(tab_ids), banner
+        self.run_box, self.images_box = run_box, images_box
+        self._stamps = itertools.count(1)
         self.uploads = _unique(u.component for item in self.views.values() for u in item.uploads if u.carried)
 
     def targets(self) -> list:
-        """The components a link sets, in the order of ``apply``'s updates: the Tabs, the image inputs, the
-        other controls, the notice and the run box."""
+        """The components ``apply`` sets, in the order of its updates: the Tabs, the controls other than image
+        inputs, the images box, the notice and the run box."""
         controls = _unique(c for item in self.views.values() for c in item.components())
-        return [*_unique(self.tab_ids.values()), *self.uploads,
-                *[c for c in controls if all(c is not u for u in self.uploads)], self.banner, self.run_box]
+        return [*_unique(self.tab_ids.values()), *[c for c in controls if all(c is not u for u in self.uploads)],
+                self.images_box, self.banner, self.run_box]
 
-    def apply(self, query, *images) -> list:
-        """The updates that open the link ``query`` in the page, in the order of ``targets()``; ``images`` are
-        the image inputs' current values (``self.uploads``), returned as they are unless the link sets them."""
+    def apply(self, query) -> list:
+        """The updates that open the link ``query`` in the page, in the order of ``targets()``. A link that
+        sets an image input hands its query to the images box (``set_images`` then sets them and runs)."""
         found = decode(query, self.views)
         updates = {id(component): gr.update() for component in self.targets()}
-        updates.update({id(component): value for component, value in zip(self.uploads, images)})
+        plain = {id(component) for component in self.uploads}
+        sets_images = any(key in plain for key in found.values)
         if found.view is not None:
             for tab in found.view.tabs:
                 if tab in self.tab_ids:
                     updates[id(self.tab_ids[tab])] = gr.Tabs(selected=tab)
-            plain = {id(component) for component in self.uploads}
-            updates.update({key: value if key in plain else gr.update(value=value)
-                            for key, value in found.values.items()})
-        run = found.view is not None and found.run and not found.missing
+            updates.update({key: gr.update(value=value) for key, value in found.values.items() if key not in plain})
+        if sets_images:   # numbered: a change event fires only when the box's value changes
+            updates[id(self.images_box)] = f"{next(self._stamps)} {query}"
         # A lesson step says what it opened in the lesson bar: the banner only for what was wrong.
         shown = bool(found.notes) if found.in_lesson else bool(found.view or found.notes)
         updates[id(self.banner)] = gr.update(value=_notice(found), visible=shown)
-        updates[id(self.run_box)] = found.view.run.elem_id if run else ""
+        updates[id(self.run_box)] = self._run(found) if not sets_images else ""
         return list(updates.values())
+
+    def set_images(self, stamped, *images) -> list:
+        """The image inputs (``self.uploads``) of the link in the images box (``stamped``: "<n> <query>"), all
+        as plain values (those it does not set keep ``images``, their current values), then the run box."""
+        found = decode(stamped.partition(" ")[2], self.views)
+        return [found.values.get(id(component), image) for component, image in zip(self.uploads, images)] + [
+            self._run(found)]
+
+    @staticmethod
+    def _run(found: Decoded) -> str:
+        return found.view.run.elem_id if found.view is not None and found.run and not found.missing else ""
 
 
 _PAGE: list[Page] = []
-
-
-def targets() -> list:
-    """The installed page's ``targets()`` (see Page)."""
-    return _PAGE[-1].targets()
-
-
-def apply(query, *images) -> list:
-    """The installed page's updates for the link ``query`` (see Page.apply), in the order of ``targets()``."""
-    return _PAGE[-1].apply(query, *images)
 
 
 def _notice(found: Decoded) -> str:
@@ -226,7 +234,8 @@ def install(blocks: gr.Blocks) -> Page:
 
     The load only copies the address's query into a hidden box (in the browser); a page opened without a
     link stops there, and one with a link runs ``apply`` through the box's change event."""
-    page = Page(_VIEWS, _TABS, _NOTICE[0] if _NOTICE else notice(), gr.Textbox(visible=False, elem_id="share-run"))
+    page = Page(_VIEWS, _TABS, _NOTICE[0] if _NOTICE else notice(), gr.Textbox(visible=False, elem_id="share-run"),
+                gr.Textbox(visible=False, elem_id="share-images"))
     _PAGE.append(page)
     outputs = page.targets()
     query = gr.Textbox(visible=False)
@@ -234,11 +243,14 @@ def install(blocks: gr.Blocks) -> Page:
     _APPLIERS.insert(0, (query.change, query))
     for trigger, source in _APPLIERS:
         if isinstance(source, gr.components.Component):
-            fn, inputs = page.apply, [source, *page.uploads]
+            fn, inputs = page.apply, [source]
         else:
-            fn, inputs = (lambda *images, fixed=source: page.apply(fixed, *images)), page.uploads
+            fn, inputs = (lambda fixed=source: page.apply(fixed)), []
         trigger(fn, inputs, outputs, api_visibility="private").then(None, page.run_box, None, js=RUN_JS,
                                                                      api_visibility="private")
+    page.images_box.change(page.set_images, [page.images_box, *page.uploads], [*page.uploads, page.run_box],
+                           api_visibility="private").then(None, page.run_box, None, js=RUN_JS,
+                                                          api_visibility="private")
     _APPLIERS.clear()
     return page
 

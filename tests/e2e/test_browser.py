@@ -164,9 +164,9 @@ def test_a_bad_upload_shows_an_error_toast_and_the_app_carries_on(page, tmp_path
     not_an_image.write_text("this is a text file, not an image")
     upload = page.locator("#denoise-source input[type=file]")  # the Clean image's own, not the first in the page
     upload.set_input_files(str(not_an_image))
-    # The file must have landed in the Clean image before the click. Twice in fresh clones it never did while the
-    # test picked the page's first file input, which need not be the Clean image's: the click then ran the opening
-    # example, and no toast came.
+    # The file must have landed in the Clean image before the click. In fresh clones it was once written over by
+    # the opening example: the page load's link event answered late with the image inputs' old values (fixed in
+    # ui/share.py: that event no longer writes to image inputs; tests/ui/test_lessons.py checks it).
     wait_or_explain(page, page.locator("#denoise-source img[src*='notes.png']"), "bad-upload-landing",
                     timeout=120_000)
     page.get_by_role("button", name="Corrupt and restore").click()

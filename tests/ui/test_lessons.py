@@ -88,3 +88,20 @@ def test_a_bad_lesson_file_is_refused_by_name(tmp_path, body, message):
     with pytest.raises(ValueError, match=message) as error:
         lessons.read(path)
     assert "lessons.toml" in str(error.value)
+
+
+def test_opening_the_page_never_writes_to_an_image_input():
+    """The page load's link event answers after the page is up; had it any image input among its outputs, its
+    answer would write the opening image over an upload made meanwhile (seen in the browser tests)."""
+    import app
+
+    page = share._PAGE[-1]
+    uploads = {component._id for component in page.uploads}
+    assert uploads, "the built app has image inputs a link can set"
+    appliers = [f for f in app.demo.fns.values() if page.banner in f.outputs and page.run_box in f.outputs]
+    assert len(appliers) >= 2   # the page load's, and the lesson bar's
+    for applier in appliers:
+        assert not uploads & {output._id for output in applier.outputs}, applier.name
+    writers = [f for f in app.demo.fns.values() if uploads & {output._id for output in f.outputs}
+               and page.run_box in f.outputs]
+    assert [w.targets for w in writers] == [[(page.images_box._id, "change")]]

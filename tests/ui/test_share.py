@@ -39,7 +39,8 @@ def toy():
                     share.Param("methods", methods, short={"Gaussian filter": "gaussian", "Median filter": "median"}),
                     share.Param("gray", gray), share.Param("seed", seed)])
         share.view(sharing, view)
-        page = share.Page({"toy": view}, {"toy": tabs}, gr.Markdown(), gr.Textbox(visible=False))
+        page = share.Page({"toy": view}, {"toy": tabs}, gr.Markdown(), gr.Textbox(visible=False),
+                          gr.Textbox(visible=False))
     return view, page
 
 
@@ -95,30 +96,37 @@ def test_a_bad_parameter_is_named_and_its_default_used(toy, query, words):
 
 def test_opening_a_link_selects_the_tab_sets_the_controls_and_runs(toy):
     view, page = toy
-    updates = dict(zip(map(id, page.targets()), page.apply("?view=toy&sigma=40&seed=3", CAMERA)))
+    updates = dict(zip(map(id, page.targets()), page.apply("?view=toy&sigma=40&seed=3")))
     assert updates[id(page.tab_ids["toy"])].selected == "toy"
     assert updates[id(view.param("sigma").component)]["value"] == 40
-    assert updates[id(page.run_box)] == view.run.elem_id == "run-toy"
     assert "running **Go**" in updates[id(page.banner)]["value"]
+    # The link sets the image (to its default, the camera): its own event does that, then runs.
+    assert updates[id(page.run_box)] == ""
+    assert page.set_images(updates[id(page.images_box)], "mine.png") == [CAMERA, "run-toy"]
+    again = dict(zip(map(id, page.targets()), page.apply("?view=toy&sigma=40&seed=3")))
+    assert again[id(page.images_box)] != updates[id(page.images_box)], "the same link twice must change the box"
 
 
 def test_a_link_made_with_an_upload_sets_the_rest_asks_for_it_and_does_not_run(toy):
     view, page = toy
-    updates = dict(zip(map(id, page.targets()), page.apply("?view=toy&image=upload&sigma=40", CAMERA)))
-    assert updates[id(page.run_box)] == ""
+    updates = dict(zip(map(id, page.targets()), page.apply("?view=toy&image=upload&sigma=40")))
     assert updates[id(view.param("sigma").component)]["value"] == 40
-    assert updates[id(view.uploads[0].component)] is None     # a plain value: never a gr.update (see Page)
+    assert all(view.uploads[0].component is not target for target in page.targets())
+    assert page.set_images(updates[id(page.images_box)], CAMERA) == [None, ""]   # plain values, never gr.update
+    assert updates[id(page.run_box)] == ""
     assert ("made with an uploaded image, which a link cannot carry: upload it and press **Go**"
             in updates[id(page.banner)]["value"])
 
 
-def test_no_link_changes_nothing_and_an_unknown_view_says_so(toy):
+def test_no_link_changes_nothing_not_even_an_upload_and_an_unknown_view_says_so(toy):
     _, page = toy
-    updates = page.apply("", "mine.png")
-    assert updates[1] == "mine.png", "an image input keeps its value, as a plain value"
-    assert all(update == gr.update() for update in updates[:1] + updates[2:-2]) and updates[-1] == ""
-    notice = page.apply("?view=lessons/9", None)[-2]
+    updates = page.apply("")
+    assert all(update == gr.update() for update in updates[:-2]) and updates[-1] == ""
+    assert updates[-2]["visible"] is False
+    assert updates[-3] == gr.update(), "the images box is left alone: no event touches the image inputs"
+    notice = page.apply("?view=lessons/9")[-2]
     assert "unknown view 'lessons/9'" in notice["value"] and notice["visible"]
+    assert page.apply("?view=lessons/9")[-3] == gr.update()
 
 
 def test_the_stylize_views_follow_the_method_and_a_colour_link_keeps_its_method():
