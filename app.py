@@ -37,16 +37,17 @@ THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="amber")
 # 28x28 digit view). The notice of an opened link (ui/share.py) and the lesson bar
 # (ui/lessons.py) stand out as notes. The container fills the window up to 1280 px (sized by its content, a
 # results table or gallery made the page wider than a phone's screen), and narrow screens show galleries two to
-# a row (Gradio's cells are at least 100 px wide), each caption under its picture rather than over it (two or three
-# lines of "method · dB · s" covered half of a 150 px thumbnail).
+# a row (Gradio's cells are at least 100 px wide). Every gallery caption sits under its picture rather than over
+# it: two lines of "method · dB · s" covered the bottom third of a desktop thumbnail, half of a phone's, just
+# where a class compares the restorers.
 CSS = """.gradio-container {max-width: 1280px !important; width: 100% !important; min-width: 0 !important;
   margin: auto;}
 @media (max-width: 640px) {.grid-container {--grid-cols: 2 !important;}
-  #registry-table .table-wrap {overflow-x: auto;} #registry-table .upload-container {min-width: 800px;}
-  .thumbnail-item:has(.caption-label) {aspect-ratio: auto !important; height: auto !important;
-    display: flex !important; flex-direction: column;}
-  .thumbnail-item:has(.caption-label) > img {aspect-ratio: 1 / 1; height: auto !important;}
-  .thumbnail-item > .caption-label {position: static !important; font-size: var(--text-sm); margin: 2px 0 0;}}
+  #registry-table .table-wrap {overflow-x: auto;} #registry-table .upload-container {min-width: 800px;}}
+.thumbnail-item:has(.caption-label) {aspect-ratio: auto !important; height: auto !important;
+  display: flex !important; flex-direction: column;}
+.thumbnail-item:has(.caption-label) > img {aspect-ratio: 1 / 1; height: auto !important;}
+.thumbnail-item > .caption-label {position: static !important; font-size: var(--text-sm); margin: 2px 0 0;}
 label[data-testid=block-label].float {position: static !important; margin-bottom: 4px;}
 .block[style^="height:"]:has(> .image-container) {display: flex !important; flex-direction: column;}
 .block[style^="height:"] > .image-container {flex: 1 1 0; min-height: 0; height: auto !important;}
