@@ -232,8 +232,9 @@ def apply_on(trigger: Callable, query) -> None:
 def install(blocks: gr.Blocks) -> Page:
     """Inside ``blocks``, after every tab: open the page's own link on load, and wire every ``apply_on``.
 
-    The load only copies the address's query into a hidden box (in the browser); a page opened without a
-    link stops there, and one with a link runs ``apply`` through the box's change event."""
+    The load only copies the address's query into a hidden box (in the browser), whose change event runs
+    ``apply``; it fires on every load (the box changes from nothing to ""), so a page opened without a link gets
+    updates that change nothing, and never an answer for its image inputs (see Page)."""
     page = Page(_VIEWS, _TABS, _NOTICE[0] if _NOTICE else notice(), gr.Textbox(visible=False, elem_id="share-run"),
                 gr.Textbox(visible=False, elem_id="share-images"))
     _PAGE.append(page)
