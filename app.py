@@ -83,7 +83,10 @@ def bound_malloc() -> bool:
     the first large free it raises its mmap threshold to 32 MB, so the image-sized arrays every request makes
     then come from those arenas and stay there: the load benchmark saw the RSS climb by ~900 MB over three
     minutes. A fixed 1 MB threshold (big arrays are mmapped and returned to the OS when freed) and at most
-    two arenas keep it flat. The same as MALLOC_MMAP_THRESHOLD_=1048576 MALLOC_ARENA_MAX=2, but in-process."""
+    two arenas keep it flat. The same as MALLOC_MMAP_THRESHOLD_=1048576 MALLOC_ARENA_MAX=2, but in-process.
+    ``main`` calls it, not the import: every big array then costs fresh page faults, which a server pays for a
+    flat memory line, but a process that imports the app (the tests, a benchmark) should not (the test suite
+    spent ~8 CPU-s more in the kernel)."""
     if not sys.platform.startswith("linux"):
         return False
     try:
@@ -108,7 +111,6 @@ def build() -> gr.Blocks:
     return blocks
 
 
-bound_malloc()
 common.install()
 demo = build()
 
@@ -142,6 +144,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    bound_malloc()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     registry.set_device(args.device)
     if args.warm_up and not zero_gpu():   # on ZeroGPU the GPU exists only inside a request

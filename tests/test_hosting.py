@@ -67,3 +67,20 @@ def test_an_altered_shard_disables_only_its_model(checkpoint_copy):
         models.load("mnist-vae")
     models.load("mnist-gmm")
     assert {row["name"]: row["checksum"] for row in models.status()}["mnist-vae"] == "mismatch"
+
+
+def test_the_server_bounds_malloc_and_an_import_does_not(monkeypatch):
+    """app.main (what `python app.py` runs) keeps the server's memory flat (app.bound_malloc); importing app, as the
+    tests and benchmarks do, leaves the process's malloc alone: no module-level statement of app.py calls it."""
+    import ast
+    from pathlib import Path
+
+    calls = []
+    monkeypatch.setattr(app, "bound_malloc", lambda: calls.append("bound") or True)
+    monkeypatch.setattr(app.demo, "launch", lambda **kwargs: calls.append("launch"))
+    app.main(["--no-warm-up"])
+    assert calls == ["bound", "launch"]
+    at_import = [node for node in ast.parse(Path(app.__file__).read_text()).body
+                 if not isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.If))]
+    assert not any(isinstance(call, ast.Call) and getattr(call.func, "id", "") == "bound_malloc"
+                   for node in at_import for call in ast.walk(node)), "app.py calls bound_malloc() at import"
