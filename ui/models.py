@@ -116,7 +116,7 @@ def build() -> None:
                      label="Training curves (saved in the checkpoint's JSON)")
     download = gr.DownloadButton("Download the curves (PNG)", visible=False)
     with gr.Accordion("Reproduce a result from its bundle", open=False, elem_id="reproduce"):
-        share.reproduce_panel()
+        reproduce_panel()
 
     load.click(load_model, inputs=choice, outputs=[table, message], api_name="load_model",
                api_description="Load a model now (it would load on first use anyway); returns the registry "
@@ -131,3 +131,22 @@ def build() -> None:
           api_description="The Markdown card of a model: what it is, its data, the command that trained it and "
                           "its measured figures, read from its checkpoint JSON.")
     gr.on(None, friendly_errors(show_curves), inputs=choice, outputs=[curves, download], api_visibility="private")
+
+
+def reproduce_panel() -> None:
+    """Upload a bundle, replay it, see "identical" or the PSNR and why; stored and replayed side by side."""
+    gr.Markdown("Upload a bundle made by **Download bundle** on any tab: it is checked (sizes, names, sha256 of "
+                "every file), its view is run again here with the bundled inputs and settings, and the result is "
+                "compared with the stored output.")
+    with gr.Row():
+        upload = gr.File(label="Bundle (.zip)", file_types=[".zip"], type="filepath", elem_id="reproduce-file",
+                         height=120)
+        go = gr.Button("Replay the bundle", variant="primary", elem_id="reproduce-run")
+    verdict = gr.Markdown(elem_id="reproduce-verdict", label="Match")
+    with gr.Row():
+        stored = gr.Gallery(label="Stored in the bundle", columns=3, height=300, format="png")
+        replayed = gr.Gallery(label="Replayed here", columns=3, height=300, format="png")
+    # Progress, and the error badge of a refused bundle, on the verdict only: the toast says what was wrong, and
+    # a red "Error" on each empty gallery beside it added nothing.
+    go.click(friendly_errors(share.replay), upload, [verdict, stored, replayed], api_visibility="private",
+             concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT, show_progress_on=[verdict])

@@ -1,5 +1,5 @@
-"""Share a result: a link that holds its settings, a bundle (zip) that holds its pictures too, and the Reproduce
-panel that takes a bundle back.
+"""Share a result: a link that holds its settings, a bundle (zip) that holds its pictures too, and the replay that
+takes a bundle back (the Models tab's Reproduce panel, ui/models.py).
 
 A tab declares each view with a result once, beside its controls, and puts the share buttons under its run
 button::
@@ -35,7 +35,7 @@ then ``apply`` puts the query in the hidden images box, whose change event runs 
 then the run), so an upload made while a page opens is never written over by the page's own load.
 
 **The bundle** (ui.bundles) is made by generators.bundle from the controls and the shown outputs (nothing is
-re-run); ``replay(path)`` (the Reproduce panel) reads one safely, runs its view's handler in-process with the bundled
+re-run); ``replay(path)`` (the Reproduce panel, ui/models.py) reads one safely, runs its view's handler in-process with the bundled
 inputs, and compares: "identical", or the PSNR and why it may differ (a model's hash, GenLab's version).
 """
 
@@ -49,7 +49,7 @@ from dataclasses import dataclass
 import gradio as gr
 
 from ui import bundles, links
-from ui.common import HEAVY, HEAVY_LIMIT, friendly_errors
+from ui.common import friendly_errors
 from ui.links import Decoded, View, decode, encode
 
 # Tabs declare their views with share.View, share.Param and share.Upload (defined in ui.links).
@@ -259,22 +259,3 @@ def install(blocks: gr.Blocks) -> Page:
 def replay(path) -> tuple[str, list, list]:
     """ui.bundles.replay among the installed page's views: (verdict, stored outputs, replayed outputs)."""
     return bundles.replay(path, _PAGE[-1].views if _PAGE else _VIEWS)
-
-
-def reproduce_panel() -> None:
-    """Upload a bundle, replay it, see "identical" or the PSNR and why; stored and replayed side by side."""
-    gr.Markdown("Upload a bundle made by **Download bundle** on any tab: it is checked (sizes, names, sha256 of "
-                "every file), its view is run again here with the bundled inputs and settings, and the result is "
-                "compared with the stored output.")
-    with gr.Row():
-        upload = gr.File(label="Bundle (.zip)", file_types=[".zip"], type="filepath", elem_id="reproduce-file",
-                         height=120)
-        go = gr.Button("Replay the bundle", variant="primary", elem_id="reproduce-run")
-    verdict = gr.Markdown(elem_id="reproduce-verdict", label="Match")
-    with gr.Row():
-        stored = gr.Gallery(label="Stored in the bundle", columns=3, height=300, format="png")
-        replayed = gr.Gallery(label="Replayed here", columns=3, height=300, format="png")
-    # Progress, and the error badge of a refused bundle, on the verdict only: the toast says what was wrong, and
-    # a red "Error" on each empty gallery beside it added nothing.
-    go.click(friendly_errors(replay), upload, [verdict, stored, replayed], api_visibility="private",
-             concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT, show_progress_on=[verdict])

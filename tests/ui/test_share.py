@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from generators import bundle
-from ui import bundles, links, share
+from ui import bundles, links, models, share
 from ui.common import examples
 
 CAMERA = next(path for path in examples("denoise") if path.endswith("camera.png"))
@@ -238,7 +238,7 @@ def test_a_refused_bundle_marks_only_the_verdict_not_the_empty_galleries():
     """Its progress and its error show on the verdict: a red "Error" on each empty gallery beside the toast added
     nothing (seen in the browser)."""
     with gr.Blocks() as blocks:
-        share.reproduce_panel()
+        models.reproduce_panel()
     replays = [block for block in blocks.fns.values() if len(block.outputs) == 3]
     assert len(replays) == 1
     verdict, stored, replayed = replays[0].outputs
