@@ -1,6 +1,6 @@
 """Models that train live, step by step, for the Train tab: a 2-D playground (GMM by EM, a GAN, logistic
-regression), small digit models trained from scratch (GAN, VAE, denoising autoencoder) and seed 000's
-restoration filter learned by gradient descent.
+regression), small digit models trained from scratch (GAN, VAE, denoising autoencoder) and the
+5x5 restoration filter learned by gradient descent.
 
     from generators import live
     run = live.start("toy-gan", seed=0, data="ring8", lr=1e-3)

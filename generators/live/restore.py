@@ -1,4 +1,4 @@
-"""logistic-restore: seed 000's restoration by learning. A noisy binary image y = x + sigma n is restored pixel
+"""logistic-restore: a 5x5 restoration filter, learned. A noisy binary image y = x + sigma n is restored pixel
 by pixel with p(x_i = 1 | y) = sigmoid(w . N_i(y) + b), N_i(y) the 5 x 5 neighbourhood of pixel i; here w and b
 are learned by plain gradient descent on the mean cross-entropy plus (l2 / 2)|w|^2 (Cox 1958; Bishop, PRML 2006,
 section 4.3.2), the model generators.denoise.learned fits with scikit-learn. Training image: scikit-image's

@@ -1,4 +1,4 @@
-"""The live digit kinds and seed 000's filter: contracts, determinism, held-out curves, agreement with sklearn."""
+"""The live digit kinds and the learned 5x5 filter: contracts, determinism, held-out curves, agreement with sklearn."""
 
 import numpy as np
 import pytest
