@@ -39,7 +39,10 @@ THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="amber")
 # results table or gallery made the page wider than a phone's screen), and narrow screens show galleries two to
 # a row (Gradio's cells are at least 100 px wide). Every gallery caption sits under its picture rather than over
 # it: two lines of "method · dB · s" covered the bottom third of a desktop thumbnail, half of a phone's, just
-# where a class compares the restorers.
+# where a class compares the restorers. A gallery without a fixed height grows with its pictures: Gradio kept it
+# to 55 % of the window (at least 450 px) and scrolled inside it, so a third row of Denoise results, or the one
+# result of a single method (a whole column wide), was cut off with its caption, and two rows of GMM means sat
+# above 150 px of blank.
 CSS = """.gradio-container {max-width: 1280px !important; width: 100% !important; min-width: 0 !important;
   margin: auto;}
 @media (max-width: 640px) {.grid-container {--grid-cols: 2 !important;}
@@ -48,6 +51,7 @@ CSS = """.gradio-container {max-width: 1280px !important; width: 100% !important
   display: flex !important; flex-direction: column;}
 .thumbnail-item:has(.caption-label) > img {aspect-ratio: 1 / 1; height: auto !important;}
 .thumbnail-item > .caption-label {position: static !important; font-size: var(--text-sm); margin: 2px 0 0;}
+.grid-wrap.fixed-height {max-height: none !important; min-height: 0 !important; overflow-y: visible !important;}
 label[data-testid=block-label].float {position: static !important; margin-bottom: 4px;}
 .block[style^="height:"]:has(> .image-container) {display: flex !important; flex-direction: column;}
 .block[style^="height:"] > .image-container {flex: 1 1 0; min-height: 0; height: auto !important;}

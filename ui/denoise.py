@@ -188,8 +188,11 @@ def build() -> None:
             summary = gr.Markdown("Press **Corrupt and restore**.", label="Summary")
             table = gr.Dataframe(headers=TABLE_COLUMNS, label="Quality against the clean image", interactive=False,
                                  wrap=True, column_widths=["34%", "22%", "20%", "24%"])
+            # fit_columns=False: one method's result takes one of the four columns, not the whole width (a 256 px
+            # result blown up to 800 px). interactive=False: the bundle button reads it, and Gradio makes every
+            # input it is not told otherwise about an upload ("Drop Media Here" in an empty Results).
             gallery = gr.Gallery(label="Results", columns=4, height="auto", object_fit="contain", format="png",
-                                 elem_id="denoise-gallery")
+                                 fit_columns=False, interactive=False, elem_id="denoise-gallery")
     with gr.Accordion("PSNR against noise level", open=False):
         sweep = gr.Button("Plot PSNR against sigma for the chosen methods")
         plot = gr.LinePlot(x=SWEEP_COLUMNS[0], y=SWEEP_COLUMNS[1], color=SWEEP_COLUMNS[2],
