@@ -3,6 +3,7 @@ the ladder from fixed filters to learned statistical priors, side by side, with 
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import gradio as gr
@@ -80,13 +81,13 @@ def corrupt_and_restore(clean, corruption, sigma255, rate, fraction, seed, metho
                 notes.append(stopped_note(row.stopped_at) if stop.is_set() else
                              f"EPLL reached the {EPLL_TIME_LIMIT:.0f} s time cap at {row.stopped_at}: its result "
                              "is the last step it finished.")
-            gallery.append((display(row.restored), f"{rows[-1][0]} · {rows[-1][1]} dB · {rows[-1][3]} s"))
+            gallery.append((display(row.restored), f"{rows[-1][0]} · {_db(rows[-1][1])} dB · {rows[-1][3]} s"))
             best = row if best is None or row.psnr > best.psnr else best
-            yield (display(corrupted), gallery, pd.DataFrame(rows, columns=TABLE_COLUMNS),
+            yield (display(corrupted), gallery, _table(rows),
                    (display(corrupted), display(best.restored)), _summary(sigma, notes, rows), finished)
         if len(rows) - 1 < len(names):  # stopped between methods: say so under what is done
             notes.append(stopped_note(f"method {len(rows) - 1} of {len(names)}"))
-            yield (display(corrupted), gallery, pd.DataFrame(rows, columns=TABLE_COLUMNS),
+            yield (display(corrupted), gallery, _table(rows),
                    None if best is None else (display(corrupted), display(best.restored)),
                    " ".join(notes) if best is None else _summary(sigma, notes, rows), False)
 
@@ -95,9 +96,20 @@ def _cells(row: restore_lib.Row) -> list:
     return [row.label, round(row.psnr, 2), round(row.ssim, 3), round(row.seconds, 2)]
 
 
+def _db(psnr: float) -> float | str:
+    """A PSNR for the page: "∞" for a result equal to the clean image (a binary image restored pixel for pixel),
+    which Gradio's table showed as an empty cell and the captions as "inf"."""
+    return psnr if math.isfinite(psnr) else "∞"
+
+
+def _table(rows: list) -> pd.DataFrame:
+    return pd.DataFrame([[label, _db(psnr), *rest] for label, psnr, *rest in rows], columns=TABLE_COLUMNS)
+
+
 def _summary(sigma: float, notes: list[str], rows: list) -> str:
     best = max(rows[1:], key=lambda row: row[1])
-    text = [f"Best PSNR: **{best[0]}** ({best[1]} dB; the corrupted input has {rows[0][1]} dB). "
+    exact = "" if math.isfinite(best[1]) else ": every pixel restored exactly"
+    text = [f"Best PSNR: **{best[0]}** ({_db(best[1])} dB{exact}; the corrupted input has {_db(rows[0][1])} dB). "
             f"The restorers were told σ = {sigma * 255:.1f}/255. The slider compares the input with the best result."]
     return " ".join(text + notes)
 

@@ -124,3 +124,18 @@ def test_epll_at_its_time_cap_keeps_its_last_step_says_so_and_is_not_cached(monk
     *_, last = denoise.restore(_camera(), True, "Gaussian noise", 25, 0.1, 0.5, 3, ["EPLL (GMM patch prior)"])
     assert list(last[2]["method"])[1] == "EPLL (GMM patch prior) (stopped at EPLL step 0)"
     assert "time cap at EPLL step 0" in last[4] and len(cache) == 0
+
+
+def test_an_exact_restoration_reads_infinity_not_an_empty_cell():
+    """Logistic regression restores the horse, a binary image, pixel for pixel at sigma 25: its PSNR is
+    infinite, which the table showed as an empty cell and the caption as "inf dB"."""
+    from ui import denoise
+    from ui.common import examples
+
+    horse = next(path for path in examples("denoise") if path.endswith("binary-horse.png"))
+    *_, (_, gallery, table, _, summary) = denoise.restore(
+        horse, False, "Gaussian noise", 25, 0.1, 0.5, 0, ["Median filter", "Logistic regression (binary)"])
+    psnr = dict(zip(table["method"], table["PSNR (dB)"]))
+    assert psnr["Logistic regression (binary)"] == "∞" and isinstance(psnr["Median filter"], float)
+    assert gallery[-1][1].startswith("Logistic regression (binary) · ∞ dB")
+    assert "(∞ dB: every pixel restored exactly;" in summary and "inf" not in summary
