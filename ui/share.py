@@ -35,8 +35,9 @@ then ``apply`` puts the query in the hidden images box, whose change event runs 
 then the run), so an upload made while a page opens is never written over by the page's own load.
 
 **The bundle** (ui.bundles) is made by generators.bundle from the controls and the shown outputs (nothing is
-re-run); ``replay(path)`` (the Reproduce panel, ui/models.py) reads one safely, runs its view's handler in-process with the bundled
-inputs, and compares: "identical", or the PSNR and why it may differ (a model's hash, GenLab's version).
+re-run); ``replay(path)`` (the Reproduce panel, ui/models.py) reads one safely, runs its view's handler
+in-process with the bundled inputs, and compares: "identical", or the PSNR and why it may differ (a model's
+hash, GenLab's version).
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ CAPTIONS = """(() => {
         item.querySelector('.caption-label') && item.querySelector('img'));
     const box = item => item.querySelector('.caption-label').getBoundingClientRect();
     return [items.length,
-            items.filter(item => box(item).top < item.querySelector("img").getBoundingClientRect().bottom - 1).length,
+            items.filter(item => box(item).top < item.querySelector('img').getBoundingClientRect().bottom - 1).length,
             items.filter(item => box(item).bottom > gallery.bottom + 1).length];
 })()"""
 
