@@ -157,12 +157,13 @@ def to_editor(path, grayscale):
 
 def show_controls(kind: str, methods: list[str]):
     """The sliders of the chosen corruption; for missing pixels, tick Biharmonic inpainting if no method that
-    fills holes is ticked, so the first click works."""
+    fills holes is ticked, so the first click works. The methods are written back only then: a box ticked while
+    this event ran would otherwise be unticked again."""
     ticked = list(methods or [])
-    if kind == "Missing pixels" and not any(METHODS.get(label) in restore_lib.INPAINTERS for label in ticked):
-        ticked.append(restore_lib.LABELS["biharmonic"])
+    fills = any(METHODS.get(label) in restore_lib.INPAINTERS for label in ticked)
     return (gr.update(visible=kind == "Gaussian noise"), gr.update(visible=kind == "Salt and pepper"),
-            gr.update(visible=kind == "Missing pixels"), ticked)
+            gr.update(visible=kind == "Missing pixels"),
+            ticked + [restore_lib.LABELS["biharmonic"]] if kind == "Missing pixels" and not fills else gr.update())
 
 
 def build() -> None:

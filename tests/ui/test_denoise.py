@@ -139,3 +139,12 @@ def test_an_exact_restoration_reads_infinity_not_an_empty_cell():
     assert psnr["Logistic regression (binary)"] == "∞" and isinstance(psnr["Median filter"], float)
     assert gallery[-1][1].startswith("Logistic regression (binary) · ∞ dB")
     assert "(∞ dB: every pixel restored exactly;" in summary and "inf" not in summary
+
+
+def test_choosing_a_corruption_writes_the_methods_back_only_when_it_ticks_one():
+    """A box ticked while the corruption's event ran was unticked again when the event wrote the methods back."""
+    from ui.denoise import show_controls
+
+    assert show_controls("Gaussian noise", ["Gaussian filter"])[3] == {"__type__": "update"}
+    assert show_controls("Missing pixels", ["Biharmonic inpainting"])[3] == {"__type__": "update"}
+    assert show_controls("Missing pixels", ["Gaussian filter"])[3] == ["Gaussian filter", "Biharmonic inpainting"]
