@@ -14,7 +14,7 @@ from generators import denoise as restore_lib
 from ui import autoencoder, learned_filters, share
 from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, ExampleCache, brush_ready, display, examples,
                        friendly_errors, output_image, prose, upload_image)
-from ui.stop import run_buttons, stoppable, stopped_note
+from ui.stop import newest_run_wins, run_buttons, stoppable, stopped_note
 from ui.denoise_inputs import (CORRUPTIONS, ENSEMBLE_CHOICES, METHODS, NOISE_LABEL, WORK_SIDE, chosen, cnn_ensemble,
                                corrupt, drawn_mask, labelled, load_clean)
 from ui.gpu import on_gpu
@@ -34,6 +34,7 @@ EXPLANATIONS = Path(__file__).with_suffix(".md")
 EXAMPLES = ExampleCache("denoise")
 
 
+@newest_run_wins("denoise")
 @friendly_errors
 def restore(path, grayscale, corruption, sigma255, rate, fraction, seed, methods, editor=None, ising_algorithm="icm",
             ensemble=1, request: gr.Request = None, progress=gr.Progress()):
@@ -230,9 +231,11 @@ def build() -> None:
                  "each chosen method; streams the corrupted image, the results, a PSNR/SSIM table, a "
                  "before/after pair and a summary."))
     # A click on an example runs it with the current settings: the first click computes, the same click with
-    # the same settings again is answered from EXAMPLES (see restore).
+    # the same settings again is answered from EXAMPLES (see restore). An example clicked while a run streams
+    # replaces it (restore is newest_run_wins; "multiple": in Gradio's default mode a second example's run was
+    # dropped while the first ran, and the new image then sat beside the old one's results).
     shipped.load_input_event.then(restore, settings, shown, api_visibility="private", concurrency_id=HEAVY,
-                                  concurrency_limit=HEAVY_LIMIT, show_progress_on=[summary])
+                                  concurrency_limit=HEAVY_LIMIT, show_progress_on=[summary], trigger_mode="multiple")
     share.view(sharing, share.View(
         key="denoise", title="Denoise", tabs=("denoise",), run=go, fn=restore, inputs=settings, outputs=shown,
         api_name="restore", pictures=[corrupted, gallery], models=_models,

@@ -1,9 +1,14 @@
 """Stop that stops: every long run holds a flag for its (browser session, tab); the tab's Stop button sets it,
-the kernels check it between (or inside) their steps, and the handler shows the best result so far."""
+the kernels check it between (or inside) their steps, and the handler shows the best result so far.
+
+The newest run of a tab wins (``newest_run_wins``): an example clicked while a run streams stops that run, and
+only the newer one's frames reach the page."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import threading
 
 import gradio as gr
@@ -14,15 +19,18 @@ import gradio as gr
 # and the tab's concurrency allows two), and the one that ends first must not take the other's flag with it.
 _RUNS: dict[tuple[str, str], set[threading.Event]] = {}
 _RUNS_LOCK = threading.Lock()
+# (session, tab) -> a token of the newest run that session started there (newest_run_wins).
+_NEWEST: dict[tuple[str, str], object] = {}
 
 
 @contextlib.contextmanager
 def stoppable(request: gr.Request | None, tab: str):
     """A fresh stop flag for this session's run on ``tab``, set by the tab's Stop button (``stop_button``).
 
-    Gradio's ``cancels=`` only drops the event in the browser (the outputs turn to "Error") while the worker
-    thread computes on; so Stop sets this flag instead, the kernels check it between (or inside) their steps,
-    and the handler shows the best result so far with a "stopped at step k of n" note."""
+    Gradio's ``cancels=`` only drops the event in the browser while the worker thread computes on (and the page
+    runs a listener's cancels after its trigger's other listeners made their round trips: a late one cancelled
+    the run the user had just started); so Stop sets this flag instead, the kernels check it between (or
+    inside) their steps, and the handler shows the best result so far with a "stopped at step k of n" note."""
     flag = threading.Event()
     key = (request.session_hash, tab) if request is not None and request.session_hash else None
     if key is not None:
@@ -55,6 +63,69 @@ def run_buttons(label: str, *tabs: str) -> gr.Button:
         go = gr.Button(label, variant="primary")
         stop_button(gr.Button("Stop", variant="stop"), *tabs)
     return go
+
+
+def supersede(request: gr.Request | None, tab: str) -> object | None:
+    """A newer run of this session starts on ``tab``: stop the older ones (their flags) and make them yield no
+    more frames; returns the new run's token (None without a browser session, e.g. a replayed bundle)."""
+    if request is None or not request.session_hash:
+        return None
+    token = object()
+    with _RUNS_LOCK:
+        _NEWEST[(request.session_hash, tab)] = token
+    stop_runs(request.session_hash, [tab])
+    return token
+
+
+def newest_run_wins(tab: str):
+    """Decorate a streaming handler of ``tab``: when it starts, this session's older runs on the tab stop at
+    their next check and drop the frames they still yield. Two runs of one tab (an example clicked, or the dice
+    thrown, while a run streams) otherwise both streamed into the same outputs, and the older one's last frame
+    landed on top of the newer result; they also held two of the workers a class shares. Decided on the server,
+    in the order the runs start, so it holds whatever order the page's events arrive in. An API client calling
+    a tab twice at once in one session gets, for the older call, outputs that are left unchanged (gr.skip())."""
+    def decorate(handler):
+        signature = inspect.signature(handler)
+
+        @functools.wraps(handler)
+        def streaming(*args, **kwargs):
+            request = signature.bind_partial(*args, **kwargs).arguments.get("request")
+            token = supersede(request, tab)
+            key = None if token is None else (request.session_hash, tab)
+            frames, frame = handler(*args, **kwargs), None
+            try:
+                for frame in frames:
+                    if key is not None and _NEWEST.get(key) is not token:
+                        break
+                    yield frame
+                else:
+                    if key is None or _NEWEST.get(key) is token or frame is None:
+                        return
+                # Superseded. Gradio sends a run's last frame again when the run ends, which landed on the newer
+                # result: end on a frame that changes nothing.
+                yield tuple(gr.skip() for _ in frame) if isinstance(frame, tuple) else gr.skip()
+            finally:
+                frames.close()
+                _release(request, tab, token)
+        return streaming
+    return decorate
+
+
+def _release(request: gr.Request | None, tab: str, token: object | None) -> None:
+    """Forget ``token`` if it is still the newest run's: the run ended (or was no run: ``supersede_on``)."""
+    if token is not None:
+        with _RUNS_LOCK:
+            if _NEWEST.get((request.session_hash, tab)) is token:
+                del _NEWEST[(request.session_hash, tab)]
+
+
+def supersede_on(listener, tab: str) -> None:
+    """Wire ``listener`` (e.g. an examples set's ``dataset.click`` whose output Gradio's cache answers) to stop
+    this session's runs on ``tab`` and drop their frames, as a newer run would. Not queued: it answers at once."""
+    def newer(request: gr.Request):
+        _release(request, tab, supersede(request, tab))
+
+    listener(newer, queue=False, api_visibility="private")
 
 
 def stop_runs(session: str, tabs) -> None:

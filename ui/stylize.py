@@ -15,7 +15,7 @@ from generators.style import paintings
 from ui import share
 from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, MAX_SEED, display, examples, friendly_errors,
                        nothing_uploaded, output_image, prose, upload_image)
-from ui.stop import run_buttons, stoppable, stopped_note
+from ui.stop import newest_run_wins, run_buttons, stoppable, stopped_note, supersede_on
 from ui.gpu import on_gpu
 
 MAX_SIDE = 1024
@@ -70,6 +70,7 @@ def _status(method: str, seconds: float, notices: list[str], extra: str = "") ->
     return "  \n".join(lines + notices)
 
 
+@newest_run_wins("stylize")
 @on_gpu(120)
 @friendly_errors
 def run(content_path, method_label, fast_style, style_path=None, strength=1.0, preserve_colors=False,
@@ -197,9 +198,9 @@ def build() -> None:
             status = gr.Markdown(elem_id="stylize-status", label="Status", render=False)
             # A click shows the photograph through the first trained style; the output is deterministic, so it
             # is computed on the first click only and cached (lazily: nothing is computed at start-up).
-            gr.Examples(examples("stylize"), inputs=content, outputs=[result, status], fn=example_result,
-                        cache_examples=True, cache_mode="lazy",
-                        label="Content examples (scikit-image): a click shows the default trained style")
+            shipped = gr.Examples(examples("stylize"), inputs=content, outputs=[result, status],
+                                  fn=example_result, cache_examples=True, cache_mode="lazy",
+                                  label="Content examples (scikit-image): a click shows the default trained style")
             method = gr.Radio(list(METHODS), value=next(iter(METHODS)), label="Method")
             with gr.Column(visible=True) as fast_group:   # full width: the paintings' labels are long
                 fast_style = gr.Dropdown(_fast_choices(), value=_default_fast(), label="Trained on the painting")
@@ -243,6 +244,9 @@ def build() -> None:
         "Repaint a content photograph in a style: a trained fast network, Gatys optimisation "
         "(streams previews and the loss), Reinhard colour transfer or histogram matching."),
         concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    # An example clicked while Gatys streams shows its own result, not the next preview (Gradio's cache answers
+    # it, so the click itself stops the run, as a newer run would).
+    supersede_on(shipped.dataset.click, "stylize")
     # One run button, three views: which one a link or bundle names follows the Method radio.
     photo = share.Upload("content", content, "stylize", default=str(ASSETS / "stylize" / "astronaut.png"))
     painting = share.Upload("style", style_image, files=tuple(_style_examples()), default=str(DEFAULT_STYLE))

@@ -15,7 +15,7 @@ from generators.texture import sourcemap
 from ui import share
 from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, ExampleCache, display, examples, file_digest,
                        friendly_errors, nothing_uploaded, output_image, prose, upload_image)
-from ui.stop import run_buttons, stoppable, stopped_note
+from ui.stop import newest_run_wins, run_buttons, stoppable, stopped_note
 from ui.gpu import on_gpu
 
 # Label shown in the UI -> (method, largest exemplar side, largest output side). Efros-Leung compares every
@@ -43,6 +43,7 @@ CACHED_NOTE = "Shown from the example cache: the first click with these settings
 EXPLANATIONS = Path(__file__).with_suffix(".md")
 
 
+@newest_run_wins("texture")
 @on_gpu(120)
 @friendly_errors
 def grow(exemplar_file, method: str, side, seed, window, block, overlap, target_file=None, alpha=0.3, steps=200,
@@ -54,6 +55,7 @@ def grow(exemplar_file, method: str, side, seed, window, block, overlap, target_
 EXAMPLES = ExampleCache("texture", size=EXAMPLE_CACHE_SIZE)
 
 
+@newest_run_wins("texture")
 @on_gpu(120)
 @friendly_errors
 def example_result(exemplar_file, method: str, side, seed, window, block, overlap, target_file=None, alpha=0.3,
@@ -224,8 +226,12 @@ def build() -> None:
                 *(share.Param(name, component) for name, component in (
                     ("side", side), ("seed", seed), ("window", window), ("block", block), ("overlap", overlap),
                     ("alpha", alpha), ("steps", steps)))]))
-    example_set.load_input_event.then(**{**growing, "fn": example_result}, api_visibility="private")
-    dice.click(random_seed, outputs=seed, api_visibility="private").then(**growing, api_visibility="private")
+    # An example or the dice clicked while a run streams replaces it (grow and example_result are
+    # newest_run_wins; "multiple": in Gradio's default mode the second click's run was dropped).
+    example_set.load_input_event.then(**{**growing, "fn": example_result}, api_visibility="private",
+                                      trigger_mode="multiple")
+    dice.click(random_seed, outputs=seed, api_visibility="private").then(**growing, api_visibility="private",
+                                                                         trigger_mode="multiple")
     method.change(show_parameters, inputs=method, outputs=[efros_leung, quilting, neural_group, network],
                   api_visibility="private")
     # triggers=None: on page load (the opening example) and whenever the exemplar or the method changes.

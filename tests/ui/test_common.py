@@ -158,6 +158,48 @@ def test_stop_reaches_a_run_that_overlapped_one_which_ended_first():
     assert ("mine", "denoise") not in stop._RUNS
 
 
+def test_the_newest_run_of_a_tab_stops_the_older_one_and_only_its_frames_go_out():
+    """Two runs of one tab streamed into the same outputs, the older one's last frame landing on the newer result."""
+    from types import SimpleNamespace
+
+    mine, theirs = SimpleNamespace(session_hash="mine"), SimpleNamespace(session_hash="theirs")
+    stopped = []
+
+    @stop.newest_run_wins("denoise")
+    def run(name, request=None):
+        with stop.stoppable(request, "denoise") as flag:
+            for step in range(3):
+                yield name, step
+                if flag.is_set():
+                    stopped.append(name)
+                    yield name, "stopped"           # what Stop shows; a superseded run's is dropped
+                    return
+
+    older, other = run("older", request=mine), run("other", request=theirs)
+    assert next(older) == ("older", 0) and next(other) == ("other", 0)
+    newer = run("newer", mine)
+    assert next(newer) == ("newer", 0)
+    assert list(older) == [(gradio.skip(), gradio.skip())] and stopped == ["older"]   # its last frame changes nothing
+    assert list(newer) == [("newer", 1), ("newer", 2)] and list(other) == [("other", 1), ("other", 2)]
+    assert not stop._NEWEST and not stop._RUNS
+    assert len(list(run("replayed bundle"))) == 3   # no browser session: nothing to supersede
+
+
+def test_a_second_example_or_dice_click_runs_and_a_stylize_example_stops_gatys():
+    """In Gradio's default trigger mode ("once") an example's run was dropped while the previous one ran: the new
+    image then sat beside the old one's results. A Stylize example is answered by Gradio's cache, so its click
+    itself must stop a Gatys run streaming into the same picture."""
+    import app
+
+    fns = list(app.demo.fns.values())
+    chained = [f for f in fns if f.name in ("restore", "grow", "example_result") and f.trigger_after is not None]
+    assert len(chained) == 3 and {f.trigger_mode for f in chained} == {"multiple"}
+    cached = next(f for f in fns if f.name == "load_example_output"
+                  and any(output.elem_id == "stylize-result" for output in f.outputs))
+    example_click = app.demo.fns[cached.trigger_after].targets
+    assert any(f.name == "newer" and f.targets == example_click and f.queue is False for f in fns)
+
+
 def test_the_example_cache_keeps_examples_only_and_drops_the_least_recently_used():
     cache = common.ExampleCache("denoise", size=2)
     first, second, third = common.examples("denoise")[:3]

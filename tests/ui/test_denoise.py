@@ -148,3 +148,24 @@ def test_choosing_a_corruption_writes_the_methods_back_only_when_it_ticks_one():
     assert show_controls("Gaussian noise", ["Gaussian filter"])[3] == {"__type__": "update"}
     assert show_controls("Missing pixels", ["Biharmonic inpainting"])[3] == {"__type__": "update"}
     assert show_controls("Missing pixels", ["Gaussian filter"])[3] == ["Gaussian filter", "Biharmonic inpainting"]
+
+
+def test_an_example_clicked_during_a_run_replaces_it(monkeypatch):
+    """The older run stops at its next method and its frames, "Stopped" note included, never reach the page (it
+    landed on top of the example's result, shown at once from the cache)."""
+    from types import SimpleNamespace
+
+    import gradio as gr
+
+    from ui import common, denoise
+
+    monkeypatch.setattr(denoise, "EXAMPLES", common.ExampleCache("denoise"))
+    settings = (True, "Gaussian noise", 25, 0.1, 0.5, 3)
+    quick = ["Gaussian filter"]
+    list(denoise.restore(_camera(), *settings, quick))                          # the example's result, kept
+    mine = SimpleNamespace(session_hash="mine")
+    older = denoise.restore(_camera(), *settings, ["Gaussian filter", "Median filter",
+                                                   "Total variation (Chambolle)"], request=mine)
+    next(older)
+    assert len(list(denoise.restore(_camera(), *settings, quick, request=mine))) == 1   # from the cache
+    assert [[value == gr.skip() for value in frame] for frame in older] == [[True] * 5]   # it changes nothing
