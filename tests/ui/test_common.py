@@ -185,19 +185,20 @@ def test_the_newest_run_of_a_tab_stops_the_older_one_and_only_its_frames_go_out(
     assert len(list(run("replayed bundle"))) == 3   # no browser session: nothing to supersede
 
 
-def test_a_second_example_or_dice_click_runs_and_a_stylize_example_stops_gatys():
+def test_a_second_example_or_dice_click_runs_and_a_cached_example_stops_the_running_search():
     """In Gradio's default trigger mode ("once") an example's run was dropped while the previous one ran: the new
-    image then sat beside the old one's results. A Stylize example is answered by Gradio's cache, so its click
-    itself must stop a Gatys run streaming into the same picture."""
+    image then sat beside the old one's results. A Stylize or Repair example is answered by Gradio's cache, so
+    its click itself must stop a Gatys run or a repair search streaming into the same picture."""
     import app
 
     fns = list(app.demo.fns.values())
     chained = [f for f in fns if f.name in ("restore", "grow", "example_result") and f.trigger_after is not None]
     assert len(chained) == 3 and {f.trigger_mode for f in chained} == {"multiple"}
-    cached = next(f for f in fns if f.name == "load_example_output"
-                  and any(output.elem_id == "stylize-result" for output in f.outputs))
-    example_click = app.demo.fns[cached.trigger_after].targets
-    assert any(f.name == "newer" and f.targets == example_click and f.queue is False for f in fns)
+    for picture in ("stylize-result", "repair-filled"):
+        cached = next(f for f in fns if f.name == "load_example_output"
+                      and any(output.elem_id == picture for output in f.outputs))
+        example_click = app.demo.fns[cached.trigger_after].targets
+        assert any(f.name == "newer" and f.targets == example_click and f.queue is False for f in fns), picture
 
 
 def test_the_example_cache_keeps_examples_only_and_drops_the_least_recently_used():

@@ -89,6 +89,27 @@ def test_an_example_is_computed_on_its_first_click_only(folders, monkeypatch, bu
     assert len(calls) == 1 and first == second
 
 
+def test_stop_pressed_while_an_example_is_first_computed_does_not_cut_what_is_kept(folders, monkeypatch):
+    """Gradio's lazy cache keeps an example's first result for every later click, by anyone: a Stop (or a newer
+    run) during that first computation must not cut it short. It holds because Gradio's cache calls the handler
+    without the request, so the run has no session to stop."""
+    from ui import stop
+
+    search = api.repair
+
+    def pressed(*args, **kwargs):
+        for found in search(*args, **kwargs):
+            stop.stop_runs("pupil", ["repair"])          # Stop, pressed at every step of the search
+            yield found
+
+    monkeypatch.setattr(api, "repair", pressed)
+    with gr.Blocks() as demo:
+        repair.build()
+    (examples,) = _examples(demo)
+    *_, progress = examples.load_from_cache(0, request=gr.Request(session_hash="pupil"))
+    assert progress.startswith("done") and "Stopped" not in progress
+
+
 def test_stop_pressed_while_the_repair_shows_a_frame_still_ends_on_a_stopped_frame():
     """The Stop button lands while the generator waits at a yield (the browser is drawing that frame): the next
     frame must be the last, and must say it stopped. Returning straight after the yield lost that frame, and

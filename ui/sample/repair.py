@@ -12,7 +12,7 @@ from generators.datasets import mnist
 from generators.sample import masks
 from ui import share
 from ui.common import HEAVY, HEAVY_LIMIT, MAX_SEED, digit_picture, friendly_errors, output_image
-from ui.stop import run_buttons, stoppable, stopped_note
+from ui.stop import newest_run_wins, run_buttons, stoppable, stopped_note, supersede_on
 from ui.gpu import on_gpu
 from ui.sample.shared import GAN, LATENT_MODELS, VAE, model_name
 
@@ -25,6 +25,7 @@ FRAME_SECONDS = 0.4
 EXAMPLES = [[VAE, 3, "bottom half", 0], [GAN, 10, "left half", 0], [VAE, 25, "random 60% of pixels", 0]]
 
 
+@newest_run_wins("repair")
 @on_gpu()
 @friendly_errors
 def repair_digit(model: str, index, mask: str, seed, request: gr.Request = None):
@@ -77,8 +78,9 @@ def build() -> None:
                 filled = output_image("Repaired", height=260, elem_id="repair-filled")
             progress = gr.Markdown(label="Progress")
     # Below the row, full width: in the narrow left column its Hide and Seed columns were cut off.
-    gr.Examples(EXAMPLES, inputs=[model, index, mask, seed], outputs=[shown, filled, progress], fn=repair_digit,
-                cache_examples=True, cache_mode="lazy")
+    shipped = gr.Examples(EXAMPLES, inputs=[model, index, mask, seed], outputs=[shown, filled, progress],
+                          fn=repair_digit, cache_examples=True, cache_mode="lazy")
+    supersede_on(shipped.dataset.click, "repair")   # the example's frame, not a running search's next one
     go.click(repair_digit, inputs=[model, index, mask, seed], outputs=[shown, filled, progress],
              api_name="repair", concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     share.view(sharing, share.View(
