@@ -78,6 +78,7 @@ def test_an_example_is_computed_on_its_first_click_only(folders, monkeypatch, bu
         return compute(*args, **kwargs)
 
     monkeypatch.setattr(api, handler, counted)
+    monkeypatch.setattr(repair, "REPAIR_STEPS", 10)      # a short search: what is tested is the caching
     with gr.Blocks() as demo:
         build()
     (examples,) = _examples(demo)
@@ -103,6 +104,7 @@ def test_stop_pressed_while_an_example_is_first_computed_does_not_cut_what_is_ke
             yield found
 
     monkeypatch.setattr(api, "repair", pressed)
+    monkeypatch.setattr(repair, "REPAIR_STEPS", 10)      # a short search: "done" at step 10
     with gr.Blocks() as demo:
         repair.build()
     (examples,) = _examples(demo)
