@@ -126,7 +126,9 @@ def test_denoise_tab_restores_an_example(page):
     epll.uncheck()
     coffee.click()
     page.wait_for_function(SHAPE, arg="wide", timeout=30_000)
-    page.wait_for_timeout(3_000)    # camera's run stops within a second of coffee's click
+    # Camera's run stops within a second of coffee's click; its progress bar goes when it has ended.
+    page.wait_for_function("![...document.querySelectorAll('.progress-text, .eta-bar')]"
+                           ".some(e => e.checkVisibility())", timeout=30_000)
     shown = page.locator("#denoise-gallery").inner_text()
     assert page.evaluate(SHAPE, "wide") and "EPLL" not in shown, (page.evaluate(SHAPE, "square"), shown)
     # The camera example, run by its click with the default methods (EPLL unticked: its own tests cover it). The
