@@ -245,8 +245,9 @@ def build() -> None:
         "(streams previews and the loss), Reinhard colour transfer or histogram matching."),
         concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     # An example clicked while Gatys streams shows its own result, not the next preview (Gradio's cache answers
-    # it, so the click itself stops the run, as a newer run would).
+    # it, so the click itself stops the run, as a newer run would), and no loss curve: a fast network has none.
     supersede_on(shipped.dataset.click, "stylize")
+    shipped.dataset.click(lambda: None, outputs=losses, queue=False, api_visibility="private")
     # One run button, three views: which one a link or bundle names follows the Method radio.
     photo = share.Upload("content", content, "stylize", default=str(ASSETS / "stylize" / "astronaut.png"))
     painting = share.Upload("style", style_image, files=tuple(_style_examples()), default=str(DEFAULT_STYLE))

@@ -199,6 +199,9 @@ def test_a_second_example_or_dice_click_runs_and_a_cached_example_stops_the_runn
                       and any(output.elem_id == picture for output in f.outputs))
         example_click = app.demo.fns[cached.trigger_after].targets
         assert any(f.name == "newer" and f.targets == example_click and f.queue is False for f in fns), picture
+        if picture == "stylize-result":     # and no stale Gatys curve beside the example's fast-network result
+            losses = next(f for f in fns if f.name == "run" and cached.outputs[0] in f.outputs).outputs[2]
+            assert any(f.targets == example_click and f.outputs == [losses] for f in fns)
 
 
 def test_the_example_cache_keeps_examples_only_and_drops_the_least_recently_used():
