@@ -23,6 +23,12 @@ _RUNS_LOCK = threading.Lock()
 _NEWEST: dict[tuple[str, str], object] = {}
 
 
+def _key(request: gr.Request | None, tab: str) -> tuple[str, str] | None:
+    """(session, tab) of a browser session's run on ``tab``; None without one (a replayed bundle, or Gradio's
+    example cache, which calls the handler without the request): such a run is neither stopped nor superseded."""
+    return (request.session_hash, tab) if request is not None and request.session_hash else None
+
+
 @contextlib.contextmanager
 def stoppable(request: gr.Request | None, tab: str):
     """A fresh stop flag for this session's run on ``tab``, set by the tab's Stop button (``stop_button``).
@@ -32,7 +38,7 @@ def stoppable(request: gr.Request | None, tab: str):
     the run the user had just started); so Stop sets this flag instead, the kernels check it between (or
     inside) their steps, and the handler shows the best result so far with a "stopped at step k of n" note."""
     flag = threading.Event()
-    key = (request.session_hash, tab) if request is not None and request.session_hash else None
+    key = _key(request, tab)
     if key is not None:
         with _RUNS_LOCK:
             _RUNS.setdefault(key, set()).add(flag)
@@ -65,15 +71,16 @@ def run_buttons(label: str, *tabs: str) -> gr.Button:
     return go
 
 
-def supersede(request: gr.Request | None, tab: str) -> object | None:
-    """A newer run of this session starts on ``tab``: stop the older ones (their flags) and make them yield no
-    more frames; returns the new run's token (None without a browser session, e.g. a replayed bundle)."""
-    if request is None or not request.session_hash:
+def _supersede(key: tuple[str, str] | None) -> object | None:
+    """A newer run of the session starts on the tab of ``key``: stop the older ones (their flags) and make them
+    yield no more frames; returns the new run's token (None without a session)."""
+    if key is None:
         return None
     token = object()
     with _RUNS_LOCK:
-        _NEWEST[(request.session_hash, tab)] = token
-    stop_runs(request.session_hash, [tab])
+        _NEWEST[key] = token
+    session, tab = key
+    stop_runs(session, [tab])
     return token
 
 
@@ -89,9 +96,8 @@ def newest_run_wins(tab: str):
 
         @functools.wraps(handler)
         def streaming(*args, **kwargs):
-            request = signature.bind_partial(*args, **kwargs).arguments.get("request")
-            token = supersede(request, tab)
-            key = None if token is None else (request.session_hash, tab)
+            key = _key(signature.bind_partial(*args, **kwargs).arguments.get("request"), tab)
+            token = _supersede(key)
             frames, frame = handler(*args, **kwargs), None
             try:
                 for frame in frames:
@@ -106,24 +112,25 @@ def newest_run_wins(tab: str):
                 yield tuple(gr.skip() for _ in frame) if isinstance(frame, tuple) else gr.skip()
             finally:
                 frames.close()
-                _release(request, tab, token)
+                _release(key, token)
         return streaming
     return decorate
 
 
-def _release(request: gr.Request | None, tab: str, token: object | None) -> None:
+def _release(key: tuple[str, str] | None, token: object | None) -> None:
     """Forget ``token`` if it is still the newest run's: the run ended (or was no run: ``supersede_on``)."""
-    if token is not None:
+    if key is not None:
         with _RUNS_LOCK:
-            if _NEWEST.get((request.session_hash, tab)) is token:
-                del _NEWEST[(request.session_hash, tab)]
+            if _NEWEST.get(key) is token:
+                del _NEWEST[key]
 
 
 def supersede_on(listener, tab: str) -> None:
     """Wire ``listener`` (e.g. an examples set's ``dataset.click`` whose output Gradio's cache answers) to stop
     this session's runs on ``tab`` and drop their frames, as a newer run would. Not queued: it answers at once."""
     def newer(request: gr.Request):
-        _release(request, tab, supersede(request, tab))
+        key = _key(request, tab)
+        _release(key, _supersede(key))
 
     listener(newer, queue=False, api_visibility="private")
 
