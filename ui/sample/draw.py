@@ -23,10 +23,10 @@ def read_drawing(drawing) -> tuple[np.ndarray, np.ndarray, str]:
     """Sketch -> MNIST-style digit -> VAE code -> reconstruction, with the digit's ELBO and LeNet's reading."""
     start = time.perf_counter()
     reading = api.read_drawing(_composite(drawing))
-    typical = api.sample_card(api.DIGIT_VAE).get("metrics", {})
+    typical = "?" if reading.typical is None else f"{reading.typical:.1f}"
     return (digit_picture(reading.digit, BIG), digit_picture(reading.reconstruction, BIG),
             f"ELBO of your digit: **{reading.elbo:.1f} nats** (held-out digits average "
-            f"{typical.get('test_elbo_nats', '?')}; higher means the VAE finds it more digit-like). LeNet reads it "
+            f"{typical}; higher means the VAE finds it more digit-like). LeNet reads it "
             f"as a **{int(reading.chances.argmax())}** ({reading.chances.max():.0%} sure).  \n{elapsed(start)}")
 
 
