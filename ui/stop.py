@@ -90,9 +90,27 @@ def newest_run_wins(tab: str):
     thrown, while a run streams) otherwise both streamed into the same outputs, and the older one's last frame
     landed on top of the newer result; they also held two of the workers a class shares. Decided on the server,
     in the order the runs start, so it holds whatever order the page's events arrive in. An API client calling
-    a tab twice at once in one session gets, for the older call, outputs that are left unchanged (gr.skip())."""
+    a tab twice at once in one session gets, for the older call, outputs that are left unchanged (gr.skip()).
+
+    A plain (non-streaming) handler is decorated the same way: two buttons writing the same outputs (Sample and
+    Sample this digit) finish in either order on two workers, and an older one's result that comes back after
+    a newer one started is dropped."""
     def decorate(handler):
         signature = inspect.signature(handler)
+
+        if not inspect.isgeneratorfunction(handler):
+            @functools.wraps(handler)
+            def plain(*args, **kwargs):
+                key = _key(signature.bind_partial(*args, **kwargs).arguments.get("request"), tab)
+                token = _supersede(key)
+                try:
+                    result = handler(*args, **kwargs)
+                    if key is None or _NEWEST.get(key) is token:
+                        return result
+                    return tuple(gr.skip() for _ in result) if isinstance(result, tuple) else gr.skip()
+                finally:
+                    _release(key, token)
+            return plain
 
         @functools.wraps(handler)
         def streaming(*args, **kwargs):

@@ -127,3 +127,27 @@ def test_stop_pressed_while_the_repair_shows_a_frame_still_ends_on_a_stopped_fra
     stop.stop_runs("pupil", ["repair"])          # pressed while the first frame is on its way
     rest = list(frames)
     assert len(rest) == 1 and "**Stopped** at step" in rest[0][2]
+
+
+def test_of_sample_and_sample_this_digit_the_later_click_wins(monkeypatch):
+    """Both write the sheet and its figures; on two workers the older click could finish last and overwrite the
+    newer result. Here "Sample this digit" is clicked while Sample computes: Sample's result is dropped."""
+    from types import SimpleNamespace
+
+    from ui.sample import generate
+
+    mine, theirs = SimpleNamespace(session_hash="mine"), SimpleNamespace(session_hash="theirs")
+    model, real_sample, newer = next(iter(generate.SAMPLERS)), api.sample, []
+    meanwhile = [lambda: generate.draw_digit(model, "3", 4, 0, request=mine),
+                 lambda: generate.draw_samples(model, 4, 1, request=theirs)]   # another browser: no effect here
+
+    def clicked_meanwhile(*args, **kwargs):
+        while meanwhile:
+            newer.append(meanwhile.pop(0)())
+        return real_sample(*args, **kwargs)
+
+    monkeypatch.setattr(generate.api, "sample", clicked_meanwhile)
+    assert generate.draw_samples(model, 4, 0, request=mine) == (gr.skip(), gr.skip())
+    assert "LeNet reads as a **3**" in newer[0][1] and isinstance(newer[0][0], np.ndarray)
+    assert isinstance(newer[1][0], np.ndarray)
+    assert isinstance(generate.draw_samples(model, 4, 0, request=mine)[0], np.ndarray)   # alone, it shows

@@ -15,14 +15,16 @@ from ui.common import HEAVY, HEAVY_LIMIT, MAX_SEED, digit_picture, friendly_erro
 from ui.figures import digit_sheet
 from ui.gpu import on_gpu
 from ui.sample.shared import DIGITS, SAMPLERS, elapsed, model_name
+from ui.stop import newest_run_wins
 
 MAX_SAMPLES = 256
 ZOOM = 3
 
 
+@newest_run_wins("sample/generate")
 @on_gpu()
 @friendly_errors
-def draw_samples(model: str, count, seed) -> tuple[np.ndarray, str]:
+def draw_samples(model: str, count, seed, request: gr.Request = None) -> tuple[np.ndarray, str]:
     """A grid of ``count`` digits from ``model`` drawn with ``seed``, and the model's measured figures."""
     return _samples(model_name(model, SAMPLERS), count, seed)
 
@@ -34,9 +36,10 @@ def compare_samples(count, seed) -> tuple:
     return tuple(output for name in SAMPLERS.values() for output in _samples(name, count, seed))
 
 
+@newest_run_wins("sample/generate")
 @on_gpu()
 @friendly_errors
-def draw_digit(model: str, digit: str, count, seed) -> tuple[np.ndarray, str]:
+def draw_digit(model: str, digit: str, count, seed, request: gr.Request = None) -> tuple[np.ndarray, str]:
     """Classifier-guided choice: ``count`` samples the LeNet reads as ``digit`` (from a pool of 4,096)."""
     name = model_name(model, SAMPLERS)
     start = time.perf_counter()
@@ -47,8 +50,9 @@ def draw_digit(model: str, digit: str, count, seed) -> tuple[np.ndarray, str]:
         f"{elapsed(start)}")
 
 
+@newest_run_wins("sample/components")
 @friendly_errors
-def gmm_components(model: str) -> tuple[list, str]:
+def gmm_components(model: str, request: gr.Request = None) -> tuple[list, str]:
     """The mixture's component means as digits, each captioned with its weight pi_k (empty for other models)."""
     name = model_name(model, SAMPLERS)
     if name != "mnist-gmm":
