@@ -6,6 +6,8 @@ A section, not a tab: ``build()`` places it inside whatever Blocks, Tab or Accor
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import gradio as gr
@@ -14,7 +16,7 @@ import pandas as pd
 from generators import checks, sweeps
 from ui import share
 from ui.common import HEAVY, HEAVY_LIMIT, LATEX, MAX_SEED, friendly_errors, output_image
-from ui.stop import run_buttons, stoppable
+from ui.stop import run_buttons, stop_runs, stoppable
 from ui.gpu import on_gpu
 
 # Label in the dropdown (and heading in sweeps.md) -> the sweep in generators.sweeps and its plot's axes (None:
@@ -32,7 +34,12 @@ DEFAULT = next(iter(SWEEPS))
 SHORT = dict(zip(SWEEPS, ("polynomial", "ising-beta", "icm-gibbs", "gmm", "vae-prior", "gatys-weights")))
 # Each sweep ends here, keeping what it finished; the defaults take at most about 10 s on two CPU cores.
 TIME_CAP = 60.0
-STOP_KEY = "sweeps"   # the stop flag this section's Stop button sets
+STOP_KEY = "sweeps"   # the stop flags this section's Stop button sets are STOP_KEY/<sweep> (stop_key)
+# session -> the sweep its dropdown shows now (``choose``). A run of another sweep is stopped when the choice
+# moves on, and what it returns is dropped: it landed under the new sweep's explanation and axis titles.
+_SHOWN: OrderedDict[str, str] = OrderedDict()
+_SHOWN_LOCK = threading.Lock()
+SHOWN_KEPT = 4096   # sessions remembered, the least recent forgotten first
 PLOT_COLUMNS = ["setting", "score", "series"]
 _API_DESCRIPTION = ("Run one of the six teaching sweeps at its default settings (polynomial degree x window, "
                     "Ising beta, ICM vs Gibbs over seeds, GMM components, VAE priors, Gatys weights); returns "
@@ -60,21 +67,37 @@ def run_sweep(sweep: str = DEFAULT, seed: int = 0, request: gr.Request = None, p
     plot). Stop, or the TIME_CAP, ends the sweep after the current cell with what is finished."""
     checks.choice(sweep, SWEEPS, name="sweep")
     seed = checks.seed(seed, name="Seed")
-    with stoppable(request, STOP_KEY) as stop:
+    with stoppable(request, stop_key(sweep)) as stop:
         result = SWEEPS[sweep][0](seed=seed, should_stop=stop.is_set, time_limit=TIME_CAP,
                                   progress=lambda fraction, text: progress(fraction, desc=text))
+    if request is not None and _SHOWN.get(request.session_hash, sweep) != sweep:
+        return gr.skip(), gr.skip(), gr.skip()          # the dropdown moved on to another sweep meanwhile
     return result.image, result.summary, pd.DataFrame(result.plot.rows if result.plot else [], columns=PLOT_COLUMNS)
 
 
-def choose(sweep: str) -> tuple[str, gr.LinePlot]:
-    """The chosen sweep's explanation, and the plot emptied, titled with its axes and shown when it has one.
-    (The titles are set here, not with the scores: the browser's plot keeps drawing the old scores when both
-    change at once.)"""
+def stop_key(sweep: str) -> str:
+    """The stop flag of a run of ``sweep``: one per sweep, so that choosing a sweep stops only the others (a
+    link sets the dropdown and runs at once, and its run must survive the choice)."""
+    return f"{STOP_KEY}/{SHORT[sweep]}"
+
+
+def choose(sweep: str, request: gr.Request = None) -> tuple[str, gr.LinePlot, None, str]:
+    """The chosen sweep's explanation, the plot emptied, titled with its axes and shown when it has one, and the
+    grid and summary emptied; this session's runs of other sweeps stop. (The titles are set here, not with the
+    scores: the browser's plot keeps drawing the old scores when both change at once.)"""
+    session = getattr(request, "session_hash", None)
+    if session and sweep in SWEEPS:
+        with _SHOWN_LOCK:
+            _SHOWN[session] = sweep
+            _SHOWN.move_to_end(session)
+            while len(_SHOWN) > SHOWN_KEPT:
+                _SHOWN.popitem(last=False)
+        stop_runs(session, [stop_key(other) for other in SWEEPS if other != sweep])
     axes = SWEEPS[sweep][1] if sweep in SWEEPS else None
     if axes is None:
-        return EXPLANATIONS.get(sweep, ""), gr.LinePlot(value=None, visible=False)
+        return EXPLANATIONS.get(sweep, ""), gr.LinePlot(value=None, visible=False), None, ""
     return EXPLANATIONS[sweep], gr.LinePlot(value=None, x_title=axes.x_title, y_title=axes.y_title,
-                                            color_title=axes.line_title, visible=True)
+                                            color_title=axes.line_title, visible=True), None, ""
 
 
 def build() -> None:
@@ -85,7 +108,7 @@ def build() -> None:
         with gr.Column(scale=1, min_width=280):
             sweep = gr.Dropdown(list(SWEEPS), value=DEFAULT, label="Sweep")
             seed = gr.Number(0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed (noise, samples)")
-            go = run_buttons("Run the sweep", STOP_KEY)
+            go = run_buttons("Run the sweep", *map(stop_key, SWEEPS))
             sharing = share.buttons("sweeps")
         with gr.Column(scale=2):
             explanation = gr.Markdown(EXPLANATIONS[DEFAULT], latex_delimiters=LATEX)
@@ -96,7 +119,7 @@ def build() -> None:
                        y_title=axes.y_title, color_title=axes.line_title, label="Scores",
                        buttons=["export", "fullscreen"])
 
-    sweep.change(choose, inputs=sweep, outputs=[explanation, plot], api_visibility="private")
+    sweep.change(choose, inputs=sweep, outputs=[explanation, plot, grid, summary], api_visibility="private")
     go.click(run_sweep, inputs=[sweep, seed], outputs=[grid, summary, plot], api_name="sweep",
              api_description=_API_DESCRIPTION, concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     share.view(sharing, share.View(
