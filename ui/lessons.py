@@ -20,6 +20,7 @@ import gradio as gr
 
 from ui import share, sweeps
 from ui.common import LATEX
+from ui.stop import stop_session
 
 LESSONS_FILE = Path(__file__).with_name("lessons.toml")
 MIN_STEPS, MAX_STEPS = 4, 8
@@ -149,6 +150,20 @@ def _move(place, delta: int) -> tuple:
     return _show(key, min(max(index + delta, 0), len(LESSONS[key].steps) - 1))
 
 
+def _back(place, request: gr.Request = None) -> tuple:
+    """Back: the step being left stops its run (see ``_next``), then the previous step opens."""
+    stop_session(getattr(request, "session_hash", None))
+    return _move(place, -1)
+
+
+def _next(place, request: gr.Request = None) -> tuple:
+    """Next: this session's runs stop, keeping what they finished, then the next step opens and runs. A step's
+    run (an EPLL restore, a Gatys optimisation) otherwise went on to its time cap on a tab the class had left,
+    holding one of the two workers the class shares. Stopped here, before the next step's run starts."""
+    stop_session(getattr(request, "session_hash", None))
+    return _move(place, +1)
+
+
 def _start(key: str) -> tuple:
     if key not in LESSONS:
         raise gr.Error(f"Unknown lesson {key!r}: choose one from the list.")
@@ -199,10 +214,8 @@ def _guided(lesson_bar: Bar) -> None:
     shown = [lesson_bar.group, lesson_bar.text, lesson_bar.back, lesson_bar.next, lesson_bar.place,
              lesson_bar.query, lesson_bar.box]
     for event in (start.click(_start, choice, shown, api_visibility="private", queue=False),
-                  lesson_bar.back.click(lambda place: _move(place, -1), lesson_bar.place, shown,
-                                        api_visibility="private", queue=False),
-                  lesson_bar.next.click(lambda place: _move(place, +1), lesson_bar.place, shown,
-                                        api_visibility="private", queue=False)):
+                  lesson_bar.back.click(_back, lesson_bar.place, shown, api_visibility="private", queue=False),
+                  lesson_bar.next.click(_next, lesson_bar.place, shown, api_visibility="private", queue=False)):
         share.apply_on(event.then, lesson_bar.query)
     lesson_bar.link.click(lambda query: gr.update(value=query, visible=True), lesson_bar.query, lesson_bar.box,
                           api_visibility="private", queue=False).then(

@@ -153,6 +153,14 @@ def supersede_on(listener, tab: str) -> None:
     listener(newer, queue=False, api_visibility="private")
 
 
+def stop_session(session: str | None) -> None:
+    """Set the stop flags of every run ``session`` has going, on any tab (a lesson moving to another step)."""
+    with _RUNS_LOCK:
+        flags = [flag for (owner, _), runs in _RUNS.items() if owner == session for flag in runs]
+    for flag in flags:
+        flag.set()
+
+
 def stop_runs(session: str, tabs) -> None:
     """Set the stop flags of ``session``'s runs on each of ``tabs`` that has any going."""
     with _RUNS_LOCK:

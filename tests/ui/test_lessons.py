@@ -64,6 +64,21 @@ def test_a_step_link_names_its_lesson_and_step_and_locate_reads_it_back():
     assert lessons.locate("") is None
 
 
+def test_next_and_back_stop_the_sessions_runs_before_the_step_opens():
+    """A step's run went on to its time cap on a tab the class had left, holding one of the two shared workers."""
+    from types import SimpleNamespace
+
+    from ui import stop
+
+    pupil, other = SimpleNamespace(session_hash="pupil"), SimpleNamespace(session_hash="other")
+    for move, place, step in ((lessons._next, ("style", 0), "step 2 of"), (lessons._back, ("style", 2), "step 2 of")):
+        with stop.stoppable(pupil, "stylize") as left, stop.stoppable(pupil, "sweeps/gmm") as sweep, \
+                stop.stoppable(other, "stylize") as theirs:
+            assert step in move(place, pupil)[1]
+            assert left.is_set() and sweep.is_set() and not theirs.is_set()
+    assert step in lessons._next(("style", 0))[1]     # no browser session: nothing to stop
+
+
 def test_next_and_back_stop_at_the_ends():
     first = lessons._show("style", 0)
     assert first[4] == ("style", 0) and first[2]["interactive"] is False and first[3]["interactive"] is True
