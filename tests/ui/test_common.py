@@ -187,14 +187,15 @@ def test_the_newest_run_of_a_tab_stops_the_older_one_and_only_its_frames_go_out(
 
 def test_a_second_example_or_dice_click_runs_and_a_cached_example_stops_the_running_search():
     """In Gradio's default trigger mode ("once") an example's run was dropped while the previous one ran: the new
-    image then sat beside the old one's results. A Stylize or Repair example is answered by Gradio's cache, so
-    its click itself must stop a Gatys run or a repair search streaming into the same picture."""
+    image then sat beside the old one's results. A Stylize, Repair or Draw example is answered by Gradio's cache,
+    so its click itself must stop a Gatys run or a repair search streaming into the same picture, or drop a
+    reading of the pad still on its way."""
     import app
 
     fns = list(app.demo.fns.values())
     chained = [f for f in fns if f.name in ("restore", "grow", "example_result") and f.trigger_after is not None]
     assert len(chained) == 3 and {f.trigger_mode for f in chained} == {"multiple"}
-    for picture in ("stylize-result", "repair-filled"):
+    for picture in ("stylize-result", "repair-filled", "draw-seen"):
         cached = next(f for f in fns if f.name == "load_example_output"
                       and any(output.elem_id == picture for output in f.outputs))
         example_click = app.demo.fns[cached.trigger_after].targets
@@ -236,3 +237,4 @@ def test_each_tab_explains_every_method_it_offers_from_its_markdown_file():
         for name in names:
             assert any(line.startswith("**" + name) for line in paragraphs), f"{path.name} does not explain {name}"
         assert '"""' not in text and "$" in text, path.name
+

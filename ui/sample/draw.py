@@ -13,13 +13,15 @@ from ui.common import HEAVY, HEAVY_LIMIT, digit_picture, examples, friendly_erro
 from ui.gpu import on_gpu
 from ui.sample.shared import DIGITS, elapsed
 from ui.sample.walk import strip_and_animation
+from ui.stop import newest_run_wins, supersede_on
 
 BIG = 8
 
 
+@newest_run_wins("draw")
 @on_gpu()
 @friendly_errors
-def read_drawing(drawing) -> tuple[np.ndarray, np.ndarray, str]:
+def read_drawing(drawing, request: gr.Request = None) -> tuple[np.ndarray, np.ndarray, str]:
     """Sketch -> MNIST-style digit -> VAE code -> reconstruction, with the digit's ELBO and LeNet's reading."""
     start = time.perf_counter()
     reading = api.read_drawing(_composite(drawing))
@@ -62,11 +64,11 @@ def build() -> gr.Sketchpad:
             read = gr.Button("Read my digit", variant="primary")
             # Made here, placed on the right below, so the examples can name them: a reading is deterministic,
             # so an example drawing is read on its first click only (Gradio's lazy example cache).
-            seen = output_image("MNIST view, 28×28", height=240, render=False)
+            seen = output_image("MNIST view, 28×28", height=240, render=False, elem_id="draw-seen")
             rebuilt = output_image("VAE reconstruction", height=240, render=False)
             reading = gr.Markdown(label="Reading", render=False)
-            gr.Examples(examples("sample"), inputs=pad, outputs=[seen, rebuilt, reading], fn=read_drawing,
-                        cache_examples=True, cache_mode="lazy", label="Example drawings: a click reads them")
+            shipped = gr.Examples(examples("sample"), inputs=pad, outputs=[seen, rebuilt, reading], fn=read_drawing,
+                                  cache_examples=True, cache_mode="lazy", label="Example drawings: a click reads them")
         with gr.Column(scale=1):
             with gr.Row():
                 seen.render()
@@ -82,6 +84,7 @@ def build() -> gr.Sketchpad:
                 note = gr.Markdown(label="Note")
     heavy = dict(concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     read.click(read_drawing, inputs=pad, outputs=[seen, rebuilt, reading], api_name="read_drawing", **heavy)
+    supersede_on(shipped.dataset.click, "draw")   # a reading still on its way must not land on the example's
     morph.click(morph_drawing, inputs=[pad, target, frames], outputs=[strip, animation, note],
                 api_name="morph_drawing", **heavy)
     return pad
