@@ -191,6 +191,7 @@ def build() -> None:
                                         sources=[], layers=False, height=300,
                                         brush=gr.Brush(colors=["#ff0000"], default_size=12))
             brush_ready(mask_panel.expand, editor)
+            brush_ready(editor.clear, editor)
             methods = gr.CheckboxGroup(list(METHODS), value=DEFAULT_METHODS, label="Methods")
             ising_algorithm = gr.Radio(["icm", "gibbs"], value="icm", label="Ising algorithm")
             ensemble = gr.Radio(ENSEMBLE_CHOICES, value=1, label="CNN self-ensemble (average over flips and "
@@ -222,6 +223,8 @@ def build() -> None:
                       api_visibility="private")
     # triggers=None: on page load (the opening example) and whenever the image or the grayscale box changes.
     gr.on(None, to_editor, [source, grayscale], editor, api_visibility="private")
+    # The editor's Clear canvas removes the picture with the strokes: put the picture back to paint on.
+    editor.clear(to_editor, [source, grayscale], editor, api_visibility="private")
     settings = [source, grayscale, corruption, sigma255, rate, fraction, seed, methods, editor, ising_algorithm,
                 ensemble]
     shown = [corrupted, gallery, table, slider, summary]

@@ -238,3 +238,18 @@ def test_each_tab_explains_every_method_it_offers_from_its_markdown_file():
             assert any(line.startswith("**" + name) for line in paragraphs), f"{path.name} does not explain {name}"
         assert '"""' not in text and "$" in text, path.name
 
+
+def test_clearing_a_drawing_pad_picks_the_brush_again_and_the_mask_editor_gets_its_picture_back():
+    """Gradio's Clear canvas drops the tool ("select the draw tool to start": a stroke then selected page text
+    and Read my digit said the pad was blank) and, in the mask editor, the picture the mask is painted on."""
+    import app
+
+    cleared = {}
+    for fn in app.demo.fns.values():
+        for block, event in fn.targets:
+            if event == "clear":
+                cleared.setdefault(app.demo.blocks[block].elem_id, []).append(fn)
+    assert set(cleared) == {"digit-pad", "mask-editor"}
+    for pad, fns in cleared.items():
+        assert any(f.fn is None and "aria-label='Brush'" in (f.js or "") and pad in f.js for f in fns), pad
+    assert [f.name for f in cleared["mask-editor"] if f.fn is not None] == ["to_editor"]

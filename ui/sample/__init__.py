@@ -30,6 +30,7 @@ def build() -> None:
         with gr.Tab("Draw", id="sample/draw") as drawing:
             pad = draw.build()
         brush_ready(drawing.select, pad)
+        brush_ready(pad.clear, pad)     # "Clear canvas" drops the tool too
         with gr.Tab("Repair", id="sample/repair"):
             repair.build()
     share.tabs(rooms, "sample/generate", "sample/walk", "sample/map", "sample/draw", "sample/repair")
