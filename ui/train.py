@@ -24,6 +24,7 @@ MODELS = {
     "Digits: denoising autoencoder": "mnist-dae",
     "Logistic regression: a 5x5 restoration filter": "logistic-restore",
 }
+LABELS = {kind: label for label, kind in MODELS.items()}
 DATA = {"Ring of 8 Gaussians": "ring8", "Two moons": "moons", "Spiral": "spiral", "Points I draw": "drawn"}
 # The settings each kind starts with when picked: learning rate, batch size, code size.
 DEFAULTS = {
@@ -81,12 +82,15 @@ def start_training(model, data, lr, batch, code, components, hidden, digits, noi
 
 
 @friendly_errors
-def resume_training(request: gr.Request):
-    """Resume: go on training the session's run from where it stopped."""
+def resume_training(model, request: gr.Request):
+    """Resume: go on training the session's run from where it stopped (the model picked must be the run's)."""
     session = loop.session_of(request)
     with session.lock:
         if session.run is None:
             raise ValueError("There is no run to resume: press Start first.")
+        if session.run.kind != _kind(model):
+            raise ValueError(f"The paused run is a {LABELS[session.run.kind]} run: pick {LABELS[session.run.kind]} "
+                             f"to resume it, or press Start for a new {model} run.")
         if session.run.out_of_time:
             raise ValueError(f"This run has trained for its {live.TIME_LIMIT_S / 60:.0f} minutes: press Start for a "
                              f"new one.")
@@ -96,9 +100,13 @@ def resume_training(request: gr.Request):
 
 def pause_training(request: gr.Request) -> str:
     """Pause: the training loop sees a newer generation and returns; its place goes to the next run waiting."""
-    session = loop.session_of(request)
+    return _pause(loop.session_of(request))
+
+
+def _pause(session, by: str = "Pause") -> str:
+    """Stop the session's training loop (``by`` names why: only "Pause" makes the loop say Paused itself)."""
     with session.lock:
-        loop.stop(session, "Pause")
+        loop.stop(session, by)
         run = session.run
     live.POOL.leave(session)
     with session.training:  # the chunk of steps in progress ends: the step count below is final
@@ -167,17 +175,29 @@ def _drawn_note(drawn: dict) -> str:
     return f"{count} point{'s' * (count != 1)} drawn. Pick \"Points I draw\" as the data to train on them."
 
 
-def pick_model(model: str):
-    """Show the controls ``model`` uses, with the settings it starts well from."""
+def pick_model(model: str, request: gr.Request = None):
+    """Show the controls ``model`` uses, with the settings it starts well from. A run of another model pauses
+    (Resume goes on with it once it is picked again) and its plots go: it went on training, for up to its five
+    minutes and holding one of the server's training places, with its curves drawn in the new model's layout."""
     kind = _kind(model)
     lr, batch, code = DEFAULTS[kind]
     toy, digits = kind in live.TOY_KINDS, kind in live.DIGIT_KINDS
+    session = loop.session_of(request) if getattr(request, "session_hash", None) else None
+    left, status, cleared = None, gr.skip(), {}
+    if session is not None and session.run is not None and session.run.kind != kind:
+        left = session.run
+        _pause(session, by="another model picked")   # the loop ends without a frame of its own
+        status = (f"**Paused** the {LABELS[left.kind]} run at step {left.step} after {left.seconds:.0f} s of "
+                  f"training: pick it again and press Resume to go on with it, or press Start for a new "
+                  f"{model} run.")
+        cleared = {"value": None}
     return (gr.update(visible=toy), gr.update(value=lr, visible=lr is not None),
             gr.update(value=batch, visible=batch is not None), gr.update(value=code, visible=code is not None),
             gr.update(visible=kind == "toy-gmm"), gr.update(visible=kind == "toy-gan"), gr.update(visible=digits),
             gr.update(visible=kind in ("logistic-restore", "mnist-dae")), gr.update(visible=digits),
-            gr.update(visible=not toy, label=PICTURE_LABELS.get(kind)), gr.update(visible=not digits),
-            gr.update(visible=toy), "", gr.update(value=None, visible=False))
+            gr.update(visible=not toy, label=PICTURE_LABELS.get(kind), **cleared),
+            gr.update(visible=not digits, **cleared), gr.update(visible=toy), "",
+            gr.update(value=None, visible=False), status, gr.update(**cleared))
 
 
 def _kind(model: str) -> str:
@@ -232,13 +252,14 @@ def build() -> None:
     controls = [model, data, lr, batch, code, components, hidden, digits, noise, seed, drawn]
     outputs = [status, picture, digits_image, curves]
     model.change(pick_model, model, [data, lr, batch, code, components, hidden, digits, noise, compare, digits_image,
-                                     picture, drawing, compare_note, compare_image], api_visibility="private")
+                                     picture, drawing, compare_note, compare_image, status, curves],
+                 concurrency_limit=None, concurrency_id="train-control", api_visibility="private")
     # The Train tab's events belong to one browser session's live run (kept in that session's state), so they
     # are not part of the public API.
     # trigger_mode="multiple": Start (or Resume) pressed while a run trains replaces it at once.
     start.click(start_training, controls, outputs, concurrency_limit=None, concurrency_id="train-loop",
                 api_name="train_start", api_visibility="private", trigger_mode="multiple")
-    resume.click(resume_training, None, outputs, concurrency_limit=None, concurrency_id="train-loop",
+    resume.click(resume_training, model, outputs, concurrency_limit=None, concurrency_id="train-loop",
                  api_name="train_resume", api_visibility="private", trigger_mode="multiple")
     pause.click(pause_training, None, status, concurrency_limit=None, concurrency_id="train-control",
                 api_name="train_pause", api_visibility="private")

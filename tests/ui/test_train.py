@@ -78,9 +78,28 @@ def test_bad_settings_and_an_empty_drawing_become_messages(pool):
     assert pool.count() == 0
 
 
+def test_picking_another_model_pauses_the_run_and_resume_needs_it_picked_again(pool):
+    """A VAE run went on training, for up to its five minutes and holding a training place, with its curves drawn
+    in the layout of the model picked next."""
+    stream = train.start_training(*GAN, _request("test-pick"))
+    _frames(stream, 3)
+    run = train_loop._SESSIONS["test-pick"].run
+    updates = train.pick_model("Digits: small VAE", _request("test-pick"))
+    status, curves, picture = updates[-2], updates[-1], updates[10]
+    assert "Paused** the GAN on 2-D points run at step" in status and "press Start for a new Digits" in status
+    assert curves["value"] is None and picture["value"] is None and pool.count() == 0
+    assert list(stream) == [], "the loop ends without a frame that would write over that"
+    step = run.step
+    with pytest.raises(gr.Error, match="pick GAN on 2-D points to resume it"):
+        next(train.resume_training("Digits: small VAE", _request("test-pick")))
+    assert train.pick_model(GAN[0], _request("test-pick"))[-2] == gr.skip()   # its own model: nothing to pause
+    assert "step" in _frames(train.resume_training(GAN[0], _request("test-pick")), 2)[1][0] and run.step > step
+    train.pause_training(_request("test-pick"))
+
+
 def test_resume_without_a_run_says_to_start():
     with pytest.raises(gr.Error, match="press Start"):
-        next(train.resume_training(_request("test-none")))
+        next(train.resume_training(GAN[0], _request("test-none")))
 
 
 def test_clicks_on_the_pad_add_points_of_the_chosen_class():
@@ -114,8 +133,8 @@ def test_a_run_stops_itself_after_five_minutes_and_says_so(pool):
     session = train_loop.session_of(_request("test-limit"))
     session.run = live.start("toy-gan", batch=16, hidden=8)
     session.run.seconds = live.TIME_LIMIT_S - 0.05
-    frames = list(train.resume_training(_request("test-limit")))
+    frames = list(train.resume_training("GAN on 2-D points", _request("test-limit")))
     assert "Stopped: this run has trained for its 5 minutes" in frames[-1][0]
     assert session.run.out_of_time and pool.count() == 0
     with pytest.raises(gr.Error, match="5 minutes"):
-        next(train.resume_training(_request("test-limit")))
+        next(train.resume_training("GAN on 2-D points", _request("test-limit")))
