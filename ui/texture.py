@@ -99,8 +99,12 @@ def _frames(exemplar_file, method, side, seed, window, block, overlap, target_fi
         params = {"steps": steps}
     last_sent, step, frame = 0.0, None, None
     with stoppable(request, "texture") as stop:
-        for step in api.synthesize_steps(exemplar, method=name, size=size, seed=seed, should_stop=stop.is_set,
-                                         **params):
+        try:
+            steps = api.synthesize_steps(exemplar, method=name, size=size, seed=seed, should_stop=stop.is_set,
+                                         **params)
+        except ValueError as error:   # sizes in it are the downscaled exemplar's: say so
+            raise ValueError(f"{error}. {notice}" if notice else str(error)) from None
+        for step in steps:
             elapsed = time.perf_counter() - start
             if elapsed > TIME_CAP and step.progress < 1.0:
                 notes.append(f"Stopped at the {TIME_CAP:.0f} s time cap: try a smaller output.")

@@ -160,7 +160,7 @@ def _neural_params(exemplar, size, params):
     neural = _module("neural")
     if min(size) < MIN_NEURAL_SIDE or min(exemplar.shape[:2]) < MIN_NEURAL_SIDE:
         raise ValueError(f"neural synthesis needs an exemplar and an output of at least {MIN_NEURAL_SIDE}x"
-                         f"{MIN_NEURAL_SIDE} pixels, got exemplar {_shape(exemplar)} and size {size[0]}x{size[1]}")
+                         f"{MIN_NEURAL_SIDE} pixels, got exemplar {_shape(exemplar)} and size {size[1]}x{size[0]}")
     network = checks.choice(params["network"], vgg19.NETWORKS, name="network")
     if network == "vgg19" and vgg19.weights_path() is None:
         _fetch_vgg19()
@@ -173,4 +173,5 @@ _METHOD_CHECKS = {"efros_leung": _efros_leung_params, "quilting": _quilting_para
 
 
 def _shape(image: np.ndarray) -> str:
-    return f"{image.shape[0]}x{image.shape[1]}"
+    """"width x height", as the app writes sizes everywhere."""
+    return f"{image.shape[1]}x{image.shape[0]}"

@@ -59,3 +59,16 @@ def test_an_example_clicked_again_with_the_same_settings_comes_from_the_cache(mo
     other_seed = list(texture.example_result(brick, QUILTING, 32, 6, 11, 8, 2, None, 0.3, 10))
     assert calls == [5, 6] and not np.array_equal(other_seed[-1][0], first[-1][0])
     assert texture.example_result.__gpu_seconds__ == texture.grow.__gpu_seconds__   # both on ZeroGPU's GPU
+
+
+def test_a_refusal_about_the_exemplars_size_says_it_was_downscaled(tmp_path):
+    """A 300x16 strip is worked on at 64x3 by Efros-Leung: "the exemplar (64x3) is too small" alone named a size
+    the user never uploaded."""
+    import gradio as gr
+
+    from ui import texture
+
+    strip = tmp_path / "strip.png"
+    Image.fromarray(np.full((16, 300, 3), 128, np.uint8)).save(strip)
+    with pytest.raises(gr.Error, match=r"exemplar \(64x3\) is too small.*was 300x16; it was downscaled to 64x3"):
+        next(texture.grow(str(strip), EFROS_LEUNG, 64, 0, 11, 16, 4))

@@ -151,8 +151,8 @@ def test_bad_arguments_are_refused_with_the_fix(exemplar, method, size, params, 
 def test_bad_exemplars_and_seeds_are_refused(exemplar):
     with pytest.raises(ValueError, match="exemplar contains NaN"):
         synthesize(np.full((20, 20), np.nan, dtype=np.float32), method="quilting", size=(8, 8), seed=0)
-    with pytest.raises(ValueError, match="too small for a window of 11"):
-        synthesize(exemplar[:8, :8], method="efros_leung", size=(8, 8), seed=0)
+    with pytest.raises(ValueError, match=r"exemplar \(10x8\) is too small for a window of 11"):   # width x height
+        synthesize(exemplar[:8, :10], method="efros_leung", size=(8, 8), seed=0)
     with pytest.raises(ValueError, match="seed must be a whole number"):
         synthesize(exemplar, method="quilting", size=(8, 8), seed=-1)
 
