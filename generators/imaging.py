@@ -157,8 +157,8 @@ def load_image(source, *, mode: str = "auto", max_side: int = DEFAULT_MAX_SIDE, 
     """Decode an uploaded file (path, bytes or PIL image) into the contract, capped to ``max_side``.
 
     Returns (image, notice): the notice says what was changed (downscaled), or None. Anything that is not a
-    readable image, or has a side shorter than ``min_side``, raises ValueError naming the file (and ``name``,
-    the role it plays, e.g. "The style image") and what to do.
+    readable image, or has a side shorter than ``min_side`` (as uploaded, or once shrunk to ``max_side``), raises
+    ValueError naming the file (and ``name``, the role it plays, e.g. "The style image") and what to do.
     """
     filename = os.path.basename(source) if isinstance(source, (str, os.PathLike)) else None
     label = f"{name} ({filename})" if name and filename else name or filename or "the upload"
@@ -179,7 +179,12 @@ def load_image(source, *, mode: str = "auto", max_side: int = DEFAULT_MAX_SIDE, 
         image = pil_to_float(picture, mode=mode)
     except (OSError, SyntaxError, ValueError) as error:
         raise ValueError(f"{label} could not be decoded ({error}); it may be truncated: re-export it as PNG or JPEG") from None
-    return cap_size(image, max_side)
+    image, notice = cap_size(image, max_side)
+    if min(image.shape[:2]) < min_side:   # a long thin strip, shrunk to the cap: 600x16 would be 256x7
+        raise ValueError(f"{label} is {picture.width}x{picture.height} pixels; shrunk to {max_side} px on its longer "
+                         f"side it would be {image.shape[1]}x{image.shape[0]}, under the {min_side} pixels each side "
+                         "needs: crop it closer to a square")
+    return image, notice
 
 
 def _open(source, label: str) -> Image.Image:

@@ -56,6 +56,7 @@ BROKEN = {
     # Too small for any method here: a clear minimum rather than a library's error about window sizes.
     "dot.png": (_png(Image.new("RGB", (1, 1), "blue")), "at least 16 pixels"),
     "strip.png": (_png(Image.new("L", (4000, 1), 128)), "at least 16 pixels"),
+    "thin.png": (_png(Image.new("L", (4000, 40), 128)), "crop it closer to a square"),   # 256x3 once shrunk
 }
 STRANGE = {
     "rgba.png": _png(_gradient("RGBA")),

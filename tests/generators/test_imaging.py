@@ -78,6 +78,16 @@ def test_huge_image_is_downscaled_with_a_notice():
     assert "3000x1500" in notice and "1024" in notice
 
 
+def test_a_strip_too_thin_once_shrunk_is_refused_with_the_fix():
+    """600x16 passes a 16 px minimum as uploaded, but the Denoise tab works on it at 256x7: too thin for EPLL's
+    8x8 patches and SSIM's 7x7 windows (each refused it in its own words), and 64x3 in the Texture tab."""
+    with pytest.raises(ValueError, match=r"strip\.png is 600x16 pixels; shrunk to 256 px .* 256x7, under the 16 "
+                                         r"pixels each side needs: crop it closer to a square"):
+        imaging.load_image(Image.new("L", (600, 16), 128), max_side=256, min_side=16, name="strip.png")
+    image, notice = imaging.load_image(Image.new("L", (600, 40), 128), max_side=256, min_side=16)
+    assert image.shape == (17, 256) and "600x40" in notice
+
+
 @pytest.mark.parametrize("size", [(1, 1), (4000, 1)])
 def test_degenerate_shapes_load(size):
     image, _ = imaging.load_image(png_bytes(Image.new("L", size, 128)), max_side=4000)

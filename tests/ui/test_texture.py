@@ -62,13 +62,13 @@ def test_an_example_clicked_again_with_the_same_settings_comes_from_the_cache(mo
 
 
 def test_a_refusal_about_the_exemplars_size_says_it_was_downscaled(tmp_path):
-    """A 300x16 strip is worked on at 64x3 by Efros-Leung: "the exemplar (64x3) is too small" alone named a size
-    the user never uploaded."""
+    """A 200x50 exemplar is worked on at 64x16 by Efros-Leung: "the exemplar (64x16) is too small" alone named a
+    size the user never uploaded."""
     import gradio as gr
 
     from ui import texture
 
-    strip = tmp_path / "strip.png"
-    Image.fromarray(np.full((16, 300, 3), 128, np.uint8)).save(strip)
-    with pytest.raises(gr.Error, match=r"exemplar \(64x3\) is too small.*was 300x16; it was downscaled to 64x3"):
-        next(texture.grow(str(strip), EFROS_LEUNG, 64, 0, 11, 16, 4))
+    wide = tmp_path / "wide.png"
+    Image.fromarray(np.full((50, 200, 3), 128, np.uint8)).save(wide)
+    with pytest.raises(gr.Error, match=r"exemplar \(64x16\) is too small.*was 200x50; it was downscaled to 64x16"):
+        next(texture.grow(str(wide), EFROS_LEUNG, 64, 0, 31, 16, 4))
