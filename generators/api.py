@@ -222,11 +222,28 @@ def sample(name: str, n, *, seed, digit=None) -> np.ndarray:
     return model.sample(n, seed=seed, digit=digit)
 
 
-def sample_digit(name: str, digit, n, *, seed) -> tuple[np.ndarray, float]:
-    """``n`` samples of ``name`` that the classifier reads as ``digit`` (generators.sample.latent.sample_digit)."""
+@dataclass(frozen=True)
+class AskedDigits:
+    digits: np.ndarray   # float32 (k, 28, 28), k <= the number asked for
+    by_model: bool       # drawn by the model itself (class-conditional), else chosen by the classifier from a pool
+    share: float         # by_model: the share the classifier reads as the digit; else the pool's share accepted
+    pool: int = 0        # the pool the classifier chose from (0 when by_model)
+
+
+def sample_digit(name: str, digit, n, *, seed, pool: int = 4096) -> AskedDigits:
+    """``n`` samples of ``name`` of class ``digit``: a class-conditional model (mnist-gan) draws them itself, with
+    nothing rejected; for the others the classifier keeps those it reads as ``digit`` from ``pool`` samples
+    (generators.sample.latent.sample_digit; fewer than ``n`` when fewer qualify)."""
+    from generators import checks
     from generators.sample import latent
 
-    return latent.sample_digit(registry.load(name), registry.load(DIGIT_READER), digit, n, seed=seed)
+    model, reader = registry.load(name), registry.load(DIGIT_READER)
+    if getattr(model, "conditional", False):
+        digit = checks.whole(digit, name="digit", low=0, high=9)
+        digits = model.sample(checks.whole(n, name="n", low=1, high=pool), seed=seed, digit=digit)
+        return AskedDigits(digits, True, float(np.mean(reader.class_probabilities(digits).argmax(1) == digit)))
+    digits, share = latent.sample_digit(model, reader, digit, n, seed=seed, pool=pool)
+    return AskedDigits(digits, False, share, pool)
 
 
 def interpolate_seeds(name: str, seed_a, seed_b, *, frames) -> np.ndarray:

@@ -76,16 +76,17 @@ def latent_map(model, images: np.ndarray, labels: np.ndarray, *, size: int = 15,
 def sample_digit(model, judge, digit: int, n: int, *, seed: int, confidence: float = 0.9,
                  pool: int = 4096) -> tuple[np.ndarray, float]:
     """Classifier-guided choice: draw ``pool`` prior codes, keep the ``n`` whose digits the LeNet ``judge``
-    reads as ``digit`` with the highest probability (each at least ``confidence``). The model is unchanged, so
-    its unconditional samples are too. Returns (digits (n, 28, 28), share of the pool accepted)."""
+    reads as ``digit`` with the highest probability (each at least ``confidence``); fewer when fewer qualify.
+    The model is unchanged, so its unconditional samples are too. Returns (digits (k, 28, 28), k <= n, share of
+    the pool accepted); none accepted is a ValueError."""
     digit = checks.whole(digit, name="digit", low=0, high=9)
     n = checks.whole(n, name="n", low=1, high=pool)
     candidates = model.sample(pool, seed=seed)
     chance = judge.class_probabilities(candidates)[:, digit]
     accepted = np.flatnonzero(chance >= confidence)
-    if len(accepted) < n:
-        raise ValueError(f"only {len(accepted)} of {pool} samples read as a {digit} with probability >= "
-                         f"{confidence}; ask for at most {len(accepted)} or try another seed")
+    if not len(accepted):
+        raise ValueError(f"none of {pool} samples drawn with seed {seed} reads as a {digit} with probability >= "
+                         f"{confidence}: try another seed")
     best = accepted[np.argsort(-chance[accepted], kind="stable")[:n]]
     return candidates[np.sort(best)], len(accepted) / pool
 

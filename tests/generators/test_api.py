@@ -44,6 +44,15 @@ def test_sample_can_ask_the_conditional_gan_for_a_digit_and_only_it():
         api.sample("mnist-vae", 3, seed=2, digit=7)
 
 
+def test_asking_for_a_digit_asks_the_conditional_gan_itself_and_the_others_through_the_classifier():
+    """The lesson says the GAN draws the digit asked for with nothing rejected; the tab rejected from a pool."""
+    asked = api.sample_digit("mnist-gan", 7, 16, seed=2)
+    np.testing.assert_array_equal(asked.digits, registry.load("mnist-gan").sample(16, seed=2, digit=7))
+    assert asked.by_model and asked.share >= 0.9 and asked.pool == 0
+    picked = api.sample_digit("mnist-gmm", 7, 8, seed=2, pool=256)       # 13 of the 256 qualify
+    assert not picked.by_model and len(picked.digits) == 8 and 0 < picked.share < 0.5 and picked.pool == 256
+
+
 def test_warm_up_loads_the_default_runs_models_and_skips_a_broken_one(monkeypatch, caplog):
     from generators import registry
     from generators.checkpoint import CheckpointError

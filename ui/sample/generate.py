@@ -40,14 +40,22 @@ def compare_samples(count, seed) -> tuple:
 @on_gpu()
 @friendly_errors
 def draw_digit(model: str, digit: str, count, seed, request: gr.Request = None) -> tuple[np.ndarray, str]:
-    """Classifier-guided choice: ``count`` samples the LeNet reads as ``digit`` (from a pool of 4,096)."""
+    """``count`` samples of ``digit``: the class-conditional GAN draws them itself; for the GMM and the VAE, the
+    LeNet picks those it reads as ``digit`` from a pool of 4,096 (classifier-guided choice)."""
     name = model_name(model, SAMPLERS)
     start = time.perf_counter()
-    digits, share = api.sample_digit(name, digit, count, seed=seed)
-    return digit_sheet(digits, zoom=ZOOM), (
-        f"`{name}`: {len(digits)} of the 4,096 samples drawn with seed {seed} that LeNet reads as a **{digit}** "
-        f"(at least 90 % sure; {share:.1%} of the pool qualified). The model itself is unchanged.  \n"
-        f"{elapsed(start)}")
+    asked = api.sample_digit(name, digit, count, seed=seed)
+    if asked.by_model:
+        text = (f"`{name}`: {len(asked.digits)} samples drawn with seed {seed} by asking the generator itself for "
+                f"a **{digit}** (class-conditional: it reads [z, one-hot(y)]; nothing is rejected). LeNet reads "
+                f"{asked.share:.0%} of them as a {digit}.")
+    else:
+        short = (f" Only {len(asked.digits)} qualified, fewer than the {int(count)} asked for: try another seed for "
+                 "more." if len(asked.digits) < int(count) else "")
+        text = (f"`{name}`: {len(asked.digits)} of the {asked.pool:,} samples drawn with seed {seed} that LeNet "
+                f"reads as a **{digit}** (at least 90 % sure; {asked.share:.1%} of the pool qualified). The model "
+                f"itself is unchanged.{short}")
+    return digit_sheet(asked.digits, zoom=ZOOM), f"{text}  \n{elapsed(start)}"
 
 
 @newest_run_wins("sample/components")

@@ -48,6 +48,9 @@ def test_asking_for_a_digit_gives_that_digit(models, which):
     assert np.all(judge.predict(digits) == 4)
     with pytest.raises(ValueError, match="digit must be"):
         latent.sample_digit(models[which], judge, 10, 8, seed=0)
+    # Asked for more than qualify: those that do, not an error and an empty sheet.
+    some, share = latent.sample_digit(models[which], judge, 4, 64, seed=0, pool=64)
+    assert 0 < len(some) < 64 and share == len(some) / 64 and np.all(judge.predict(some) == 4)
 
 
 @pytest.mark.parametrize("which", [0, 1])
