@@ -100,18 +100,7 @@ def resume_training(model, request: gr.Request):
 
 def pause_training(request: gr.Request) -> str:
     """Pause: the training loop sees a newer generation and returns; its place goes to the next run waiting."""
-    return _pause(loop.session_of(request))
-
-
-def _pause(session, by: str = "Pause") -> str:
-    """Stop the session's training loop (``by`` names why: only "Pause" makes the loop say Paused itself)."""
-    with session.lock:
-        loop.stop(session, by)
-        run = session.run
-    live.POOL.leave(session)
-    with session.training:  # the chunk of steps in progress ends: the step count below is final
-        pass
-    return "Nothing is training." if run is None else loop.paused(run)
+    return loop.pause(loop.session_of(request))
 
 
 def reset_training(request: gr.Request):
@@ -157,24 +146,6 @@ def _tile_samples(sampler) -> np.ndarray:
     return tile(sampler.sample(GRID[0] * GRID[1], seed=0))
 
 
-def add_point(drawn: dict, point_class: str, event: gr.SelectData) -> tuple[dict, np.ndarray, str]:
-    """A click on the pad adds a point of the chosen class."""
-    column, row = event.index
-    drawn = {"points": [*drawn["points"], plots.from_pixel(column, row)],
-             "labels": [*drawn["labels"], 0 if point_class.endswith("A") else 1]}
-    return drawn, plots.pad_picture(drawn["points"], drawn["labels"]), _drawn_note(drawn)
-
-
-def clear_points() -> tuple[dict, np.ndarray, str]:
-    drawn = {"points": [], "labels": []}
-    return drawn, plots.pad_picture([], []), _drawn_note(drawn)
-
-
-def _drawn_note(drawn: dict) -> str:
-    count = len(drawn["points"])
-    return f"{count} point{'s' * (count != 1)} drawn. Pick \"Points I draw\" as the data to train on them."
-
-
 def pick_model(model: str, request: gr.Request = None):
     """Show the controls ``model`` uses, with the settings it starts well from. A run of another model pauses
     (Resume goes on with it once it is picked again) and its plots go: it went on training, for up to its five
@@ -186,7 +157,7 @@ def pick_model(model: str, request: gr.Request = None):
     left, status, cleared = None, gr.skip(), {}
     if session is not None and session.run is not None and session.run.kind != kind:
         left = session.run
-        _pause(session, by="another model picked")   # the loop ends without a frame of its own
+        loop.pause(session, by="another model picked")   # the loop ends without a frame of its own
         status = (f"**Paused** the {LABELS[left.kind]} run at step {left.step} after {left.seconds:.0f} s of "
                   f"training: pick it again and press Resume to go on with it, or press Start for a new "
                   f"{model} run.")
@@ -246,7 +217,7 @@ def build() -> None:
                 point_class = gr.Radio(["class A", "class B"], value="class A", label="Class of the next points")
                 pad = gr.Image(plots.pad_picture([], []), label="Drawing pad: [-1.6, 1.6] square", type="numpy",
                                interactive=False, format="png", elem_id="train-pad")
-                drawn_note = gr.Markdown(_drawn_note({"points": []}))
+                drawn_note = gr.Markdown(plots.drawn_note({"points": []}))
                 clear = gr.Button("Clear the points")
 
     controls = [model, data, lr, batch, code, components, hidden, digits, noise, seed, drawn]
@@ -267,8 +238,8 @@ def build() -> None:
                 api_name="train_reset", api_visibility="private")
     compare.click(compare_with_shipped, None, [compare_note, compare_image], concurrency_limit=HEAVY_LIMIT,
                   concurrency_id=HEAVY, api_name="train_compare", api_visibility="private")
-    pad.select(add_point, [drawn, point_class], [drawn, pad, drawn_note], concurrency_limit=None,
+    pad.select(plots.add_point, [drawn, point_class], [drawn, pad, drawn_note], concurrency_limit=None,
                concurrency_id="train-control", api_visibility="private")
-    clear.click(clear_points, None, [drawn, pad, drawn_note], concurrency_limit=None, concurrency_id="train-control",
+    clear.click(plots.clear_points, None, [drawn, pad, drawn_note], concurrency_limit=None, concurrency_id="train-control",
                 api_visibility="private")
     get_blocks_context().root_block.unload(loop.free_session)

@@ -60,6 +60,18 @@ def stop(session: Session, by: str) -> int:
     return session.generation
 
 
+def pause(session: Session, by: str = "Pause") -> str:
+    """Stop the session's training loop, give back its place and wait for the chunk of steps in progress, so
+    the step count is final; the status line. ``by`` names why: only "Pause" makes the loop say Paused itself."""
+    with session.lock:
+        stop(session, by)
+        run = session.run
+    live.POOL.leave(session)
+    with session.training:
+        pass
+    return "Nothing is training." if run is None else paused(run)
+
+
 def paused(run) -> str:
     return f"**Paused** at step {run.step} after {run.seconds:.0f} s of training. Resume goes on from here."
 

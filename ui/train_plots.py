@@ -1,10 +1,11 @@
 """Figures for the Train tab, drawn from a live run's state: the 2-D playground's picture (GMM ellipses, GAN
 points over the discriminator's heat map with the generator's pull as arrows, logistic regression's boundary),
-loss curves with a legend and labelled axes, and the drawing pad for the student's own points. Kept small
-and plain so a figure takes well under 0.2 s."""
+loss curves with a legend and labelled axes, and the drawing pad for the student's own points (its picture and
+its clicks). Kept small and plain so a figure takes well under 0.2 s."""
 
 from __future__ import annotations
 
+import gradio as gr
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
@@ -196,3 +197,21 @@ def run_curves(run):
     else:
         curves = {**state["losses"], **state.get("held_out", {})}
     return curves_figure(state["loss_steps"], curves, title=title, ylabel=label)
+
+
+def add_point(drawn: dict, point_class: str, event: gr.SelectData) -> tuple[dict, np.ndarray, str]:
+    """A click on the drawing pad adds a point of the chosen class."""
+    column, row = event.index
+    drawn = {"points": [*drawn["points"], from_pixel(column, row)],
+             "labels": [*drawn["labels"], 0 if point_class.endswith("A") else 1]}
+    return drawn, pad_picture(drawn["points"], drawn["labels"]), drawn_note(drawn)
+
+
+def clear_points() -> tuple[dict, np.ndarray, str]:
+    drawn = {"points": [], "labels": []}
+    return drawn, pad_picture([], []), drawn_note(drawn)
+
+
+def drawn_note(drawn: dict) -> str:
+    count = len(drawn["points"])
+    return f"{count} point{'s' * (count != 1)} drawn. Pick \"Points I draw\" as the data to train on them."

@@ -7,7 +7,7 @@ import pytest
 
 from generators import live
 from generators.live.pool import Pool
-from ui import train, train_loop
+from ui import train, train_loop, train_plots
 
 GAN = ("GAN on 2-D points", "Ring of 8 Gaussians", 1e-3, 64, 4, 8, 32, "4,000 training digits", 0.5, 0,
        {"points": [], "labels": []})
@@ -103,10 +103,10 @@ def test_resume_without_a_run_says_to_start():
 
 
 def test_clicks_on_the_pad_add_points_of_the_chosen_class():
-    drawn, pad, note = train.add_point({"points": [], "labels": []}, "class B", SimpleNamespace(index=[160, 0]))
+    drawn, pad, note = train_plots.add_point({"points": [], "labels": []}, "class B", SimpleNamespace(index=[160, 0]))
     assert drawn["labels"] == [1] and drawn["points"][0][1] == pytest.approx(1.6)
     assert pad.shape == (320, 320, 3) and "1 point drawn" in note
-    assert train.clear_points()[0] == {"points": [], "labels": []}
+    assert train_plots.clear_points()[0] == {"points": [], "labels": []}
 
 
 def test_compare_puts_the_live_digit_model_beside_the_shipped_one(pool, monkeypatch):
