@@ -12,7 +12,7 @@ SAMPLERS = {
     "VAE: variational autoencoder": "mnist-vae",
     "GAN: generative adversarial network": "mnist-gan",
 }
-# The models with a latent code z ~ N(0, I) and a decoder (interpolation, repair, class choice).
+# The models with a latent code z drawn from a prior and a decoder that draws it (interpolation, repair).
 LATENT_MODELS = {label: name for label, name in SAMPLERS.items() if name != "mnist-gmm"}
 DIGITS = [str(digit) for digit in range(10)]
 VAE, GAN = "VAE: variational autoencoder", "GAN: generative adversarial network"
