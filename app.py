@@ -61,7 +61,8 @@ label[data-testid=block-label].float {position: static !important; margin-bottom
 .image-container > .icon-button-wrapper.top-panel {position: static !important; margin: 0 0 4px auto;
   width: fit-content; box-shadow: none;}
 #share-notice, #lesson-bar {border-left: 4px solid var(--color-accent); padding: 4px 12px;
-  background: var(--block-background-fill);}"""
+  background: var(--block-background-fill);}
+#lesson-bar #lesson-bar {border-left: 0; padding: 0;}"""   # gradio 6 gives a Group's elem_id to its inner div too
 MAX_FILE_SIZE = "10mb"
 QUEUE_SIZE = 64
 

@@ -41,6 +41,11 @@ def test_a_lesson_walks_from_start_to_its_last_step_and_its_link_reopens_there(b
     page.get_by_role("tab", name="Lessons", exact=True).click()
     page.get_by_label(lesson.title).check()
     page.locator("#lesson-start").click()
+    # One accent bar down the lesson bar's left: Gradio puts a Group's id on its inner div too, and the bar's
+    # border and padding were drawn twice, one inside the other.
+    bars = "[...document.querySelectorAll('#lesson-bar')].filter(e => getComputedStyle(e).borderLeftWidth !== '0px')"
+    page.locator("#lesson-bar").first.wait_for()
+    assert page.evaluate(f"{bars}.length") == 1
     for index, step in enumerate(lesson.steps):
         if index:
             page.locator("#lesson-next").click()
