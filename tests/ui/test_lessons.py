@@ -32,13 +32,18 @@ def test_every_step_is_a_link_the_built_app_opens_without_a_complaint():
 
 
 @pytest.mark.parametrize("key", sorted(TOPICS))
-def test_every_step_runs_its_view_in_process_and_shows_a_picture(key):
+def test_every_step_runs_its_view_in_process_and_shows_a_picture(key, monkeypatch):
     """What each step's button runs, with the step's settings, called as the button would call it (the browser
     walk in tests/e2e/test_lessons.py covers the lesson bar itself). The sweeps steps are left to
-    tests/ui/test_sweeps.py and tests/generators/test_sweeps.py: a full sweep takes 5-16 s."""
+    tests/ui/test_sweeps.py and tests/generators/test_sweeps.py: a full sweep takes 5-16 s. A repair step searches
+    for 10 steps, not 150 (3-5 s each): the step's settings are what is tested here, the full search in
+    tests/generators/sample/test_latent.py and tests/test_app.py."""
     import numpy as np
 
     import app   # builds the page: every view registered
+    from ui.sample import repair
+
+    monkeypatch.setattr(repair, "REPAIR_STEPS", 10)
 
     assert app.demo is not None
     page = share._PAGE[-1]
