@@ -56,10 +56,16 @@ def stoppable(request: gr.Request | None, tab: str):
 def stop_button(button: gr.Button, *tabs: str) -> None:
     """Wire ``button`` to set the stop flags of this session's runs on ``tabs``. Not queued: it answers at once,
     even while the runs hold every worker."""
+    stop_on(button.click, *tabs)
+
+
+def stop_on(listener, *tabs: str) -> None:
+    """Wire ``listener`` (a Stop button's ``click``; a method radio's ``input``, which only the user's own choice
+    fires, never a link or a lesson setting it) to set the stop flags of this session's runs on ``tabs``."""
     def stop(request: gr.Request):
         stop_runs(request.session_hash, tabs)
 
-    button.click(stop, queue=False, api_visibility="private")
+    listener(stop, queue=False, api_visibility="private")
 
 
 def run_buttons(label: str, *tabs: str) -> gr.Button:

@@ -15,7 +15,7 @@ from generators.style import paintings
 from ui import share
 from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, MAX_SEED, display, examples, friendly_errors,
                        nothing_uploaded, output_image, prose, upload_image)
-from ui.stop import newest_run_wins, run_buttons, stop_runs, stoppable, stopped_note, supersede_on
+from ui.stop import newest_run_wins, run_buttons, stop_on, stoppable, stopped_note, supersede_on
 from ui.gpu import on_gpu
 
 MAX_SIDE = 1024
@@ -152,14 +152,6 @@ def method_controls(method_label: str):
             gr.update(visible=method == "gatys"), gr.update(visible=method == "gatys"))
 
 
-def method_chosen(method_label: str, request: gr.Request = None) -> None:
-    """Another method chosen while Gatys optimises: the run stops with its "Stopped at step k" note (its previews
-    went on landing under the fast network's controls, holding a worker the class shares). Choosing Gatys again,
-    as a link to it does before it runs, stops nothing; only Gatys runs hold a stop flag here."""
-    if request is not None and request.session_hash and METHODS.get(method_label) != "gatys":
-        stop_runs(request.session_hash, ["stylize"])
-
-
 def _style_file(name: str) -> str | None:
     """The painting a shipped fast style was trained on (assets/stylize/styles/<name>.jpg)."""
     path = paintings.path(name) if name in paintings.PAINTINGS else None
@@ -243,7 +235,7 @@ def build() -> None:
 
     method.change(method_controls, inputs=method, outputs=[fast_group, style_group, gatys_settings, losses],
                   api_visibility="private")
-    method.change(method_chosen, inputs=method, queue=False, api_visibility="private")
+    stop_on(method.input, "stylize")   # another method chosen mid-run: Gatys stops, with its note
     fast_style.change(_style_file, inputs=fast_style, outputs=trained_on, api_visibility="private")
     # A new run clears the last status first, so an error never sits next to the previous run's status.
     go.click(lambda: "", outputs=status, queue=False, api_visibility="private")

@@ -15,7 +15,7 @@ from generators.texture import sourcemap
 from ui import share
 from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, ExampleCache, display, examples, file_digest,
                        friendly_errors, nothing_uploaded, output_image, prose, upload_image)
-from ui.stop import newest_run_wins, run_buttons, stoppable, stopped_note
+from ui.stop import newest_run_wins, run_buttons, stop_on, stoppable, stopped_note
 from ui.gpu import on_gpu
 
 # Label shown in the UI -> (method, largest exemplar side, largest output side). Efros-Leung compares every
@@ -238,5 +238,6 @@ def build() -> None:
                                                                          trigger_mode="multiple")
     method.change(show_parameters, inputs=method, outputs=[efros_leung, quilting, neural_group, network],
                   api_visibility="private")
+    stop_on(method.input, "texture")   # another method chosen mid-run: the run ends, with its note
     # triggers=None: on page load (the opening example) and whenever the exemplar or the method changes.
     gr.on(None, source_key, inputs=[exemplar, method], outputs=key, api_visibility="private")

@@ -253,3 +253,27 @@ def test_clearing_a_drawing_pad_picks_the_brush_again_and_the_mask_editor_gets_i
     for pad, fns in cleared.items():
         assert any(f.fn is None and "aria-label='Brush'" in (f.js or "") and pad in f.js for f in fns), pad
     assert [f.name for f in cleared["mask-editor"] if f.fn is not None] == ["to_editor"]
+
+
+def test_choosing_another_method_by_hand_stops_that_tabs_run_and_a_link_setting_it_does_not():
+    """Texture and Stylize: the method radio moved while a run streamed, and the old method's frames went on
+    landing under the new method's controls. Wired to the radio's ``input`` (the user's own choice), not ``change``
+    (which a link or a lesson setting the radio before its run also fires)."""
+    from types import SimpleNamespace
+
+    import app
+
+    pupil, other = SimpleNamespace(session_hash="pupil"), SimpleNamespace(session_hash="other")
+    blocks, wired = app.demo.blocks, {}
+    for dependency in app.demo.fns.values():
+        for block, event in dependency.targets:
+            if isinstance(blocks.get(block), gradio.Radio) and blocks[block].label == "Method":
+                wired.setdefault(event, []).append(dependency.fn)
+    stops = [fn for fn in wired.get("input", []) if fn.__qualname__.startswith("stop_on.")]
+    assert len(stops) == 2 and not [fn for fn in wired.get("change", []) if fn.__qualname__.startswith("stop_on.")]
+    with stop.stoppable(pupil, "texture") as texture, stop.stoppable(pupil, "stylize") as stylize, \
+            stop.stoppable(other, "texture") as theirs:
+        stops[0](pupil)
+        assert texture.is_set() != stylize.is_set()      # one tab's radio stops that tab's run only
+        stops[1](pupil)
+        assert texture.is_set() and stylize.is_set() and not theirs.is_set()

@@ -110,21 +110,3 @@ def test_a_huge_painting_is_downscaled_with_a_notice(files):
     assert image.shape[2] == 3
     assert "Style: The image was 3000x2400; it was downscaled to 1024x819" in status
 
-
-def test_choosing_another_method_while_gatys_runs_stops_it_with_its_note(files):
-    """The Method radio moved to the fast network while Gatys optimised: the run went on streaming previews under
-    the fast network's controls. Now it stops at its next step and says so; choosing Gatys stops nothing."""
-    from types import SimpleNamespace
-
-    _, small, style, *_ = files
-    pupil = SimpleNamespace(session_hash="pupil")
-    run = stylize.run(small, GATYS, "the-scream", style, 1.0, False, 1.0, 10.0, 200, 32, "content", 0,
-                      request=pupil)
-    next(run)
-    stylize.method_chosen(GATYS, request=pupil)                      # a link re-choosing Gatys: it runs on
-    stylize.method_chosen(REINHARD, request=SimpleNamespace(session_hash="other"))   # another session's choice
-    frames = [next(run) for _ in range(2)]
-    assert not any("Stopped" in status for _, status, _ in frames)
-    stylize.method_chosen(REINHARD, request=pupil)
-    image, status, table = list(run)[-1]
-    assert "**Stopped** at step" in status and "of 200" in status and table["step"].max() < 200
