@@ -31,7 +31,8 @@ def launch() -> tuple[subprocess.Popen, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "GENLAB_DEVICE": "cpu"}
+    # One torch thread, as the xdist workers have (tests/conftest.py): it shares two cores with them.
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "GENLAB_DEVICE": "cpu", "OMP_NUM_THREADS": "1"}
     env.pop(SHARED, None)
     SHOTS.mkdir(parents=True, exist_ok=True)
     with LOG.open("w") as log:    # the child keeps its own copy of the file descriptor
