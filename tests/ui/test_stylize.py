@@ -109,4 +109,3 @@ def test_a_huge_painting_is_downscaled_with_a_notice(files):
     image, status, _ = _run(files[1], REINHARD, files[6])[-1]
     assert image.shape[2] == 3
     assert "Style: The image was 3000x2400; it was downscaled to 1024x819" in status
-
