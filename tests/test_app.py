@@ -12,7 +12,7 @@ from ui.common import examples
 ROOT = Path(__file__).resolve().parent.parent
 
 # CPU seconds rather than wall seconds, so the check holds on a machine busy with other work. Importing
-# ui.common patches nothing; importing app installs its image cache.
+# ui.common patches nothing; importing app installs its image cache and slows its queue's idle polling.
 IMPORT_APP = """
 import time
 start = time.process_time()
@@ -23,7 +23,9 @@ untouched = processing_utils.save_pil_to_cache is gradios
 import app
 from generators import registry
 installed = processing_utils.save_pil_to_cache is ui.common._save_pil_to_cache_atomically
-print(time.process_time() - start, registry.loaded(), type(app.demo).__name__, untouched, installed)
+queue = app.demo._queue
+calm = (queue.sleep_when_free, queue.progress_update_sleep_when_free) == (app.QUEUE_POLL_S, app.PROGRESS_POLL_S)
+print(time.process_time() - start, registry.loaded(), type(app.demo).__name__, untouched, installed, calm)
 """
 
 
@@ -31,10 +33,11 @@ def test_import_builds_the_ui_fast_loads_no_checkpoint_and_only_app_patches_grad
     result = subprocess.run([sys.executable, "-c", IMPORT_APP], cwd=ROOT, capture_output=True, text=True,
                             env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"})
     assert result.returncode == 0, result.stderr
-    seconds, loaded, kind, untouched, installed = result.stdout.splitlines()[-1].split()  # after Gradio's notes
+    seconds, loaded, kind, untouched, installed, calm = result.stdout.splitlines()[-1].split()  # after Gradio's notes
     assert kind == "Blocks" and loaded == "[]"
     assert untouched == "True", "importing ui.common replaced gradio's save_pil_to_cache: only install() may"
     assert installed == "True", "app.py builds the UI without calling ui.common.install()"
+    assert calm == "True", "the app's queue polls at Gradio's 1 ms while idle: app.calm_queue did not run"
     assert float(seconds) <= 8.0
 
 

@@ -12,15 +12,15 @@ from pathlib import Path
 import gradio
 import numpy as np
 import pytest
-from gradio import processing_utils
+from gradio import processing_utils, queueing
 from gradio.components import image as gradio_image
 from PIL import Image
 
 from ui import common, stop
 
-# The Gradio functions ui/common stands in for or wraps, as they were when the patch was written (gradio
-# 6.31.0): their signature and the sha256 of their source, decorators included, and what to re-check when
-# a new Gradio changes them.
+# The Gradio functions ui/common (and app.calm_queue) stands in for, wraps or tunes, as they were when the patch
+# was written (gradio 6.31.0): their signature and the sha256 of their source, decorators included, and what to
+# re-check when a new Gradio changes them.
 PINNED = {
     (processing_utils, "save_pil_to_cache"): (
         "(img: Image.Image, cache_dir: str, name: str='image', format: str='webp') -> str",
@@ -32,6 +32,12 @@ PINNED = {
         "28e8b6454a508829",
         "common.upload_image swaps it on the instance and calls it for pasted images: check that the payload "
         "still has .path and .url and that Gradio still calls block.preprocess on the instance"),
+    (queueing, "Queue.start_processing"): (
+        "(self) -> None", "66c3a7fd6a65af98",
+        "app.calm_queue sets sleep_when_free: check that the loop still sleeps that long while it has no work"),
+    (queueing, "Queue.start_progress_updates"): (
+        "(self) -> None", "62128d4c007ed900",
+        "app.calm_queue sets progress_update_sleep_when_free: check that the loop still sleeps that long"),
 }
 
 
