@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import gradio as gr
 import pandas as pd
@@ -18,6 +19,9 @@ from ui.stop import newest_run_wins, run_buttons, stoppable, stopped_note
 from ui.denoise_inputs import (CORRUPTIONS, ENSEMBLE_CHOICES, METHODS, NOISE_LABEL, WORK_SIDE, chosen, cnn_ensemble,
                                corrupt, drawn_mask, labelled, load_clean)
 from ui.gpu import on_gpu
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 SWEEP_SIDE = 96
 SWEEP_SIGMAS = (5, 15, 25, 35, 50, 75)
@@ -82,7 +86,7 @@ def corrupt_and_restore(clean, corruption, sigma255, rate, fraction, seed, metho
                 notes.append(stopped_note(row.stopped_at) if stop.is_set() else
                              f"EPLL reached the {EPLL_TIME_LIMIT:.0f} s time cap at {row.stopped_at}: its result "
                              "is the last step it finished.")
-            gallery.append((display(row.restored), f"{rows[-1][0]} · {_db(rows[-1][1])} dB · {rows[-1][3]} s"))
+            gallery.append((display(row.restored), f"{rows[-1][0]} · {_db(rows[-1][1])} dB · {rows[-1][3]:.2f} s"))
             best = row if best is None or row.psnr > best.psnr else best
             yield (display(corrupted), gallery, _table(rows),
                    (display(corrupted), display(best.restored)), _summary(sigma, notes, rows), finished)
@@ -97,14 +101,22 @@ def _cells(row: restore_lib.Row) -> list:
     return [row.label, round(row.psnr, 2), round(row.ssim, 3), round(row.seconds, 2)]
 
 
-def _db(psnr: float) -> float | str:
-    """A PSNR for the page: "∞" for a result equal to the clean image (a binary image restored pixel for pixel),
-    which Gradio's table showed as an empty cell and the captions as "inf"."""
-    return psnr if math.isfinite(psnr) else "∞"
+def _db(psnr: float) -> str:
+    """A PSNR for the page, to two decimals ("30.40", not "30.4"); "∞" for a result equal to the clean image (a
+    binary image restored pixel for pixel), which Gradio's table showed as an empty cell and the captions as "inf"."""
+    return f"{psnr:.2f}" if math.isfinite(psnr) else "∞"
 
 
-def _table(rows: list) -> pd.DataFrame:
-    return pd.DataFrame([[label, _db(psnr), *rest] for label, psnr, *rest in rows], columns=TABLE_COLUMNS)
+def _table(rows: list) -> Styler:
+    """The rows with every figure shown to fixed decimals (PSNR 2, SSIM 3, seconds 2): Gradio shows a bare float in
+    its shortest form, so "28.3" stood under "24.89". The values sent (``.data``, the API's) stay numbers."""
+    frame = pd.DataFrame([[label, psnr if math.isfinite(psnr) else "∞", *rest] for label, psnr, *rest in rows],
+                         columns=TABLE_COLUMNS)
+    return frame.style.format({"PSNR (dB)": _fixed(2), "SSIM": _fixed(3), "seconds": _fixed(2)})
+
+
+def _fixed(decimals: int):
+    return lambda value: value if isinstance(value, str) else f"{value:.{decimals}f}"
 
 
 def _summary(sigma: float, notes: list[str], rows: list) -> str:

@@ -73,7 +73,7 @@ def test_an_example_run_again_with_the_same_settings_comes_from_the_cache(monkey
     first = list(denoise.restore(camera, *settings))
     again = list(denoise.restore(camera, *settings))
     assert len(calls) == 1 and len(first) == 2 and len(again) == 1
-    assert again[0][4] == first[-1][4] and again[0][2].equals(first[-1][2])
+    assert again[0][4] == first[-1][4] and again[0][2].data.equals(first[-1][2].data)
     list(denoise.restore(camera, *settings[:5], 4, settings[6]))       # another seed: computed afresh
     assert len(calls) == 2
 
@@ -111,7 +111,7 @@ def test_stop_ends_the_run_between_methods_and_the_stopped_run_is_not_cached(mon
     first = next(run)
     stop.stop_runs("mine", ["denoise"])                  # the Stop button, while the first result shows
     *_, last = [first, *run]
-    assert list(last[2]["method"]) == ["(corrupted input)", "Gaussian filter"]
+    assert list(last[2].data["method"]) == ["(corrupted input)", "Gaussian filter"]
     assert "**Stopped** at method 1 of 3" in last[4] and len(cache) == 0
 
 
@@ -122,7 +122,7 @@ def test_epll_at_its_time_cap_keeps_its_last_step_says_so_and_is_not_cached(monk
     monkeypatch.setattr(denoise, "EXAMPLES", cache)
     monkeypatch.setattr(denoise, "EPLL_TIME_LIMIT", 0.0)
     *_, last = denoise.restore(_camera(), True, "Gaussian noise", 25, 0.1, 0.5, 3, ["EPLL (GMM patch prior)"])
-    assert list(last[2]["method"])[1] == "EPLL (GMM patch prior) (stopped at EPLL step 0)"
+    assert list(last[2].data["method"])[1] == "EPLL (GMM patch prior) (stopped at EPLL step 0)"
     assert "time cap at EPLL step 0" in last[4] and len(cache) == 0
 
 
@@ -135,10 +135,24 @@ def test_an_exact_restoration_reads_infinity_not_an_empty_cell():
     horse = next(path for path in examples("denoise") if path.endswith("binary-horse.png"))
     *_, (_, gallery, table, _, summary) = denoise.restore(
         horse, False, "Gaussian noise", 25, 0.1, 0.5, 0, ["Median filter", "Logistic regression (binary)"])
-    psnr = dict(zip(table["method"], table["PSNR (dB)"]))
+    psnr = dict(zip(table.data["method"], table.data["PSNR (dB)"]))
     assert psnr["Logistic regression (binary)"] == "∞" and isinstance(psnr["Median filter"], float)
     assert gallery[-1][1].startswith("Logistic regression (binary) · ∞ dB")
     assert "(∞ dB: every pixel restored exactly;" in summary and "inf" not in summary
+
+
+def test_the_table_shows_fixed_decimals_and_sends_numbers():
+    """Gradio shows a bare float in its shortest form: "28.3" stood under "24.89", and "0.85" under "0.756"."""
+    import gradio as gr
+
+    from ui import denoise
+
+    rows = [["(corrupted input)", 20.8312, 0.4851, 0.0], ["Non-local means", 28.3, 0.85, 0.0912],
+            ["Logistic regression (binary)", float("inf"), 1.0, 0.5]]
+    sent = gr.Dataframe(headers=denoise.TABLE_COLUMNS, interactive=False).postprocess(denoise._table(rows))
+    assert [row[1:] for row in sent.metadata["display_value"]] == [
+        ["20.83", "0.485", "0.00"], ["28.30", "0.850", "0.09"], ["∞", "1.000", "0.50"]]
+    assert sent.data[1][1:] == [28.3, 0.85, 0.0912]
 
 
 def test_choosing_a_corruption_writes_the_methods_back_only_when_it_ticks_one():
