@@ -10,7 +10,8 @@ import pandas as pd
 
 from generators import api, checks, metrics
 from generators.datasets import mnist
-from ui.common import LATEX, MAX_SEED, digit_picture, display, diverging, friendly_errors, output_image
+from ui.common import (LATEX, MAX_SEED, digit_picture, display, diverging, fixed_decimals, friendly_errors,
+                       output_image)
 from ui.gpu import on_gpu
 
 
@@ -51,7 +52,7 @@ def autoencode(index, sigma255, seed):
     return gallery, display(diverging(np.stack(codes), 20)), summary   # one 20-px row of 32 cells per network
 
 
-def held_out_table() -> pd.DataFrame:
+def held_out_table():
     """The card's measured PSNR, trained level x input level, on the 1,000 held-out digits (no weights loaded)."""
     measured = api.digit_autoencoder_card().get("metrics", {})
     table, noisy = measured.get("held_out_psnr_db", {}), measured.get("noisy_input_psnr_db", {})
@@ -59,7 +60,7 @@ def held_out_table() -> pd.DataFrame:
     for trained, by_input in table.items():
         rows.append([f"trained at σ = {_on_255(trained.removeprefix('trained_'))}", *by_input.values()])
     levels = [f"input σ = {_on_255(key.removeprefix('input_'))}" for key in next(iter(table.values()), {})]
-    return pd.DataFrame(rows, columns=["network", *levels])
+    return fixed_decimals(pd.DataFrame(rows, columns=["network", *levels]), dict.fromkeys(levels, 2))
 
 
 def build() -> None:

@@ -180,6 +180,16 @@ def display(image: np.ndarray) -> np.ndarray:
     return imaging.to_uint8(image)
 
 
+def fixed_decimals(frame, places: dict[str, int]):
+    """``frame`` (a pandas DataFrame) as a Styler that shows each column named in ``places`` to that many decimals,
+    with thousands separated ("30.40" and "6,797,993"; Gradio shows a bare float in its shortest form, "30.4"); text
+    cells ("∞") as they are, missing ones as "—". The values sent (``.data``, the API's) stay numbers."""
+    styled = frame.style
+    for column, decimals in places.items():
+        styled = styled.format(precision=decimals, thousands=",", na_rep="—", subset=[column])
+    return styled
+
+
 def diverging(weights: np.ndarray, zoom: int) -> np.ndarray:
     """A small array of signed numbers (filter weights, codes) as a big image: mid-gray is 0, white positive,
     black negative."""

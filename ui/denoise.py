@@ -14,7 +14,7 @@ from generators import api, checks, imaging
 from generators import denoise as restore_lib
 from ui import autoencoder, learned_filters, share
 from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, ExampleCache, brush_ready, display, examples,
-                       friendly_errors, output_image, prose, upload_image)
+                       fixed_decimals, friendly_errors, output_image, prose, upload_image)
 from ui.stop import newest_run_wins, run_buttons, stoppable, stopped_note
 from ui.denoise_inputs import (CORRUPTIONS, ENSEMBLE_CHOICES, METHODS, NOISE_LABEL, WORK_SIDE, chosen, cnn_ensemble,
                                corrupt, drawn_mask, labelled, load_clean)
@@ -108,15 +108,10 @@ def _db(psnr: float) -> str:
 
 
 def _table(rows: list) -> Styler:
-    """The rows with every figure shown to fixed decimals (PSNR 2, SSIM 3, seconds 2): Gradio shows a bare float in
-    its shortest form, so "28.3" stood under "24.89". The values sent (``.data``, the API's) stay numbers."""
+    """The rows, every figure shown to fixed decimals (PSNR 2, SSIM 3, seconds 2: "28.3" stood under "24.89")."""
     frame = pd.DataFrame([[label, psnr if math.isfinite(psnr) else "∞", *rest] for label, psnr, *rest in rows],
                          columns=TABLE_COLUMNS)
-    return frame.style.format({"PSNR (dB)": _fixed(2), "SSIM": _fixed(3), "seconds": _fixed(2)})
-
-
-def _fixed(decimals: int):
-    return lambda value: value if isinstance(value, str) else f"{value:.{decimals}f}"
+    return fixed_decimals(frame, {"PSNR (dB)": 2, "SSIM": 3, "seconds": 2})
 
 
 def _summary(sigma: float, notes: list[str], rows: list) -> str:

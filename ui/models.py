@@ -10,14 +10,14 @@ from matplotlib.figure import Figure
 
 from generators import registry
 from ui import share
-from ui.common import HEAVY, HEAVY_LIMIT, friendly_errors
+from ui.common import HEAVY, HEAVY_LIMIT, fixed_decimals, friendly_errors
 from ui.figures import figure_file
 
 COLUMNS = ["name", "kind", "loaded", "device", "parameters", "size_mb", "checksum", "note"]
 
 
-def status_table() -> pd.DataFrame:
-    return pd.DataFrame(registry.status(), columns=COLUMNS)
+def status_table():
+    return fixed_decimals(pd.DataFrame(registry.status(), columns=COLUMNS), {"parameters": 0, "size_mb": 2})
 
 
 def model_card(name: str) -> str:

@@ -53,7 +53,7 @@ def test_the_autoencoder_view_shows_every_network_and_refuses_bad_noise():
         autoencode(3, float("nan"), 0)
     with pytest.raises(gr.Error, match="Digit"):
         autoencode(5000, 127.5, 0)
-    table = held_out_table()
+    table = held_out_table().data
     assert list(table["network"])[:2] == ["noisy input", "trained at σ = 25.5"]
     assert list(table.columns)[1] == "input σ = 25.5"
 

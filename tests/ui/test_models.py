@@ -50,10 +50,22 @@ def test_load_flips_only_that_models_loaded_status(monkeypatch):
     fresh = registry.Registry(device="cpu")  # not the shared registry: other tests see no model loaded here
     monkeypatch.setattr(registry, "load", fresh.load)
     monkeypatch.setattr(registry, "status", fresh.status)
-    before = models.status_table().set_index("name")
+    before = models.status_table().data.set_index("name")
     assert not before["loaded"].any()
     table, message = models.load_model("mnist-lenet")
-    after = table.set_index("name")
+    after = table.data.set_index("name")
     assert after.loc["mnist-lenet", "loaded"] and after.loc["mnist-lenet", "device"] == "cpu"
     assert after["loaded"].sum() == 1 and "Loaded `mnist-lenet`" in message
     assert after.loc["mnist-lenet", "parameters"] == registry.card("mnist-lenet")["parameters"]
+
+
+def test_the_status_table_shows_sizes_to_two_decimals_and_parameters_grouped():
+    """Gradio shows a bare float in its shortest form: a 4.10 MB model read "4.1" under "13.73"."""
+    import gradio as gr
+
+    sent = gr.Dataframe(headers=models.COLUMNS, interactive=False).postprocess(models.status_table())
+    size, parameters = models.COLUMNS.index("size_mb"), models.COLUMNS.index("parameters")
+    shown = {row[0]: row for row in sent.metadata["display_value"]}
+    assert all(len(row[size].rsplit(".", 1)[-1]) == 2 for row in shown.values()), shown
+    vae = registry.card("mnist-vae")["parameters"]
+    assert shown["mnist-vae"][parameters] == f"{vae:,}" and vae in [row[parameters] for row in sent.data]
