@@ -151,3 +151,15 @@ def test_of_sample_and_sample_this_digit_the_later_click_wins(monkeypatch):
     assert "LeNet reads as a **3**" in newer[0][1] and isinstance(newer[0][0], np.ndarray)
     assert isinstance(newer[1][0], np.ndarray)
     assert isinstance(generate.draw_samples(model, 4, 0, request=mine)[0], np.ndarray)   # alone, it shows
+
+
+@pytest.mark.parametrize("name", ["mnist-gmm", "mnist-vae", "mnist-gan"])
+def test_each_models_figures_give_both_judges_so_side_by_side_compares_like_with_like(name):
+    """Only the GAN's card had the report judge's Fréchet distance: the side-by-side showed it under one model."""
+    from generators import api
+    from ui.sample.generate import _figures
+
+    metrics = api.sample_card(name)["metrics"]
+    line = _figures(name)
+    assert f"**{metrics['frechet_lenet']}**" in line
+    assert f"report judge (all-conv): {metrics['frechet_allconv']} (real vs real: 0.09)" in line
