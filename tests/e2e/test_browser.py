@@ -160,11 +160,15 @@ def test_denoise_tab_runs_the_autoencoders_on_a_digit(page):
 def test_sample_tab_compares_models_and_repairs_a_digit(page):
     page.get_by_role("tab", name="Sample").click()
     page.get_by_role("button", name="Compare all three models").click()
-    # Three sheets, one per model; other tabs' example thumbnails are PNGs too, but hidden.
-    page.wait_for_function(
-        "[...document.querySelectorAll(\"img[src*='.png']\")].filter(img => img.checkVisibility()"
-        " && img.naturalWidth > 100).length >= 3", timeout=120_000)
+    # Three sheets, one per model, each in its block (labelled GMM, VAE, GAN) and loaded.
+    page.wait_for_function("""() => ['GMM', 'VAE', 'GAN'].every(name => {
+        const label = [...document.querySelectorAll('[data-testid=block-label]')]
+            .find(l => l.innerText.trim() === name && l.checkVisibility());
+        const img = label && label.closest('.block').querySelector('img');
+        return img && img.complete && img.naturalWidth > 100; })""", timeout=120_000)
     page.screenshot(path=str(SHOTS / "sample-compare.png"), full_page=True)
+    # The whole sheets: in a row of equal-height columns each lost its last row of digits (60 px) under its block.
+    assert page.evaluate(CLIPPED) == []
     page.get_by_role("tab", name="Repair").click()
     page.get_by_role("button", name="Repair", exact=True).click()
     page.wait_for_selector("text=squared error on the hidden pixels", timeout=120_000)

@@ -124,7 +124,7 @@ def build() -> None:
             samples = output_image("Samples", elem_id="sample-samples")
             figures = gr.Markdown(label="Figures")
     gr.Markdown("**Side by side**: the same number of samples and seed from each model, with its measured figures.")
-    with gr.Row(equal_height=True):
+    with gr.Row():
         sides = []
         for label in SAMPLERS:
             with gr.Column(min_width=200):
