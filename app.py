@@ -43,6 +43,9 @@ THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="amber")
 # to 55 % of the window (at least 450 px) and scrolled inside it, so a third row of Denoise results, or the one
 # result of a single method (a whole column wide), was cut off with its caption, and two rows of GMM means sat
 # above 150 px of blank.
+# Gradio 6 gives a Group's elem_id to its inner div too (so #lesson-bar #lesson-bar undoes the border drawn
+# twice), and paints a Group's inner .styler in the border colour, which showed as a grey band behind the
+# lesson's text (a Markdown has no background of its own).
 CSS = """.gradio-container {max-width: 1280px !important; width: 100% !important; min-width: 0 !important;
   margin: auto;}
 @media (max-width: 640px) {.grid-container {--grid-cols: 2 !important;}
@@ -62,7 +65,8 @@ label[data-testid=block-label].float {position: static !important; margin-bottom
   width: fit-content; box-shadow: none;}
 #share-notice, #lesson-bar {border-left: 4px solid var(--color-accent); padding: 4px 12px;
   background: var(--block-background-fill);}
-#lesson-bar #lesson-bar {border-left: 0; padding: 0;}"""   # gradio 6 gives a Group's elem_id to its inner div too
+#lesson-bar #lesson-bar {border-left: 0; padding: 0;}
+#lesson-bar .styler {background: var(--block-background-fill);}"""
 MAX_FILE_SIZE = "10mb"
 QUEUE_SIZE = 64
 # How often Gradio's queue (gradio.queueing.Queue) looks for new work while it has none, and for progress to send:

@@ -46,6 +46,9 @@ def test_a_lesson_walks_from_start_to_its_last_step_and_its_link_reopens_there(b
     bars = "[...document.querySelectorAll('#lesson-bar')].filter(e => getComputedStyle(e).borderLeftWidth !== '0px')"
     page.locator("#lesson-bar").first.wait_for()
     assert page.evaluate(f"{bars}.length") == 1
+    # No grey band behind the lesson's text: Gradio paints a Group's inner .styler in its border colour.
+    background = "(selector) => getComputedStyle(document.querySelector(selector)).backgroundColor"
+    assert page.evaluate(background, "#lesson-bar .styler") == page.evaluate(background, "#lesson-bar")
     for index, step in enumerate(lesson.steps):
         if index:
             page.locator("#lesson-next").click()
