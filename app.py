@@ -45,7 +45,8 @@ THEME = gr.themes.Soft(primary_hue="indigo", secondary_hue="amber")
 # above 150 px of blank.
 # Gradio 6 gives a Group's elem_id to its inner div too (so #lesson-bar #lesson-bar undoes the border drawn
 # twice), and paints a Group's inner .styler in the border colour, which showed as a grey band behind the
-# lesson's text (a Markdown has no background of its own).
+# lesson's text (a Markdown has no background of its own). A dropdown's arrow sat over the end of a long choice
+# ("...Gibbs o▾e"): its text now stops short of the arrow, with an ellipsis.
 CSS = """.gradio-container {max-width: 1280px !important; width: 100% !important; min-width: 0 !important;
   margin: auto;}
 @media (max-width: 640px) {.grid-container {--grid-cols: 2 !important;}
@@ -66,7 +67,8 @@ label[data-testid=block-label].float {position: static !important; margin-bottom
 #share-notice, #lesson-bar {border-left: 4px solid var(--color-accent); padding: 4px 12px;
   background: var(--block-background-fill);}
 #lesson-bar #lesson-bar {border-left: 0; padding: 0;}
-#lesson-bar .styler {background: var(--block-background-fill);}"""
+#lesson-bar .styler {background: var(--block-background-fill);}
+.secondary-wrap:has(> .icon-wrap) > input {padding-right: 24px !important; text-overflow: ellipsis;}"""
 MAX_FILE_SIZE = "10mb"
 QUEUE_SIZE = 64
 # How often Gradio's queue (gradio.queueing.Queue) looks for new work while it has none, and for progress to send:

@@ -11,6 +11,11 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)"),
 ]
 PLOT = "div.block:has(svg.marks):has-text('{label}')"
+# The visible dropdowns whose text box runs under their arrow icon, and by how many pixels.
+UNDER_ARROW = """() => [...document.querySelectorAll('.secondary-wrap > input')].filter(box => box.checkVisibility())
+    .map(box => { const icon = box.parentElement.querySelector('.icon-wrap');
+        const end = box.getBoundingClientRect().right - parseFloat(getComputedStyle(box).paddingRight);
+        return icon ? Math.round(end - icon.getBoundingClientRect().left) : 0; }).filter(px => px > 0)"""
 
 
 def _plot(page, label: str) -> tuple[str, str]:
@@ -27,6 +32,8 @@ def test_every_line_plot_has_a_legend_naming_its_lines_and_axes_with_units(brows
     page = open_page(browser, server + "?view=sweeps&sweep=ising-beta", height=900)
     legend, axes = _plot(page, "Scores")
     assert "ICM" in legend and "Gibbs" in legend and "PSNR (dB)" in axes and "β" in axes
+    # Each visible dropdown's text ends before its arrow (the arrow sat over the end of a long sweep's name).
+    assert page.evaluate(UNDER_ARROW) == []
 
     page.get_by_role("tab", name="Denoise", exact=True).click()
     page.get_by_text("PSNR against noise level").click()
