@@ -22,7 +22,7 @@ import threading
 import gradio as gr
 
 from generators import api, registry
-from ui import common, denoise, lessons, models, sample, share, stylize, texture, train
+from ui import caches, denoise, lessons, models, sample, share, stylize, texture, train
 from ui.gpu import zero_gpu
 
 TITLE = "GenLab"
@@ -138,7 +138,7 @@ def calm_queue(blocks: gr.Blocks) -> None:
             setattr(queue, name, seconds)
 
 
-common.install()
+caches.install()
 demo = build()
 
 

@@ -12,17 +12,17 @@ from ui.common import examples
 ROOT = Path(__file__).resolve().parent.parent
 
 # CPU seconds rather than wall seconds, so the check holds on a machine busy with other work. Importing
-# ui.common patches nothing; importing app installs its image cache and slows its queue's idle polling.
+# ui.caches patches nothing; importing app installs its image cache and slows its queue's idle polling.
 IMPORT_APP = """
 import time
 start = time.process_time()
 from gradio import processing_utils
 gradios = processing_utils.save_pil_to_cache
-import ui.common
+import ui.caches
 untouched = processing_utils.save_pil_to_cache is gradios
 import app
 from generators import registry
-installed = processing_utils.save_pil_to_cache is ui.common._save_pil_to_cache_atomically
+installed = processing_utils.save_pil_to_cache is ui.caches._save_pil_to_cache_atomically
 queue = app.demo._queue
 calm = (queue.sleep_when_free, queue.progress_update_sleep_when_free) == (app.QUEUE_POLL_S, app.PROGRESS_POLL_S)
 print(time.process_time() - start, registry.loaded(), type(app.demo).__name__, untouched, installed, calm)
@@ -35,8 +35,8 @@ def test_import_builds_the_ui_fast_loads_no_checkpoint_and_only_app_patches_grad
     assert result.returncode == 0, result.stderr
     seconds, loaded, kind, untouched, installed, calm = result.stdout.splitlines()[-1].split()  # after Gradio's notes
     assert kind == "Blocks" and loaded == "[]"
-    assert untouched == "True", "importing ui.common replaced gradio's save_pil_to_cache: only install() may"
-    assert installed == "True", "app.py builds the UI without calling ui.common.install()"
+    assert untouched == "True", "importing ui.caches replaced gradio's save_pil_to_cache: only install() may"
+    assert installed == "True", "app.py builds the UI without calling ui.caches.install()"
     assert calm == "True", "the app's queue polls at Gradio's 1 ms while idle: app.calm_queue did not run"
     assert float(seconds) <= 8.0
 

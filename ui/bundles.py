@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 
 from generators import api, bundle, imaging
-from ui.common import cache_bytes
+from ui.caches import cache_bytes
 from ui.links import View, decode, encode, fixed
 
 

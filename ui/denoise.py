@@ -13,8 +13,9 @@ import pandas as pd
 from generators import api, checks, imaging
 from generators import denoise as restore_lib
 from ui import autoencoder, learned_filters, share
-from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, ExampleCache, brush_ready, display, examples,
-                       fixed_decimals, friendly_errors, output_image, prose, upload_image)
+from ui.caches import ExampleCache
+from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, brush_ready, display, examples, fixed_decimals,
+                       friendly_errors, output_image, prose, upload_image)
 from ui.stop import newest_run_wins, run_buttons, stoppable, stopped_note
 from ui.denoise_inputs import (CORRUPTIONS, ENSEMBLE_CHOICES, METHODS, NOISE_LABEL, WORK_SIDE, chosen, cnn_ensemble,
                                corrupt, drawn_mask, labelled, load_clean)

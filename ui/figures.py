@@ -1,6 +1,6 @@
 """Pictures every tab makes from arrays: digit sheets, looping GIFs and matplotlib figures as files.
 
-Files go into Gradio's cache (``ui.common.cache_bytes``), which Gradio serves and cleans; nothing is left in
+Files go into Gradio's cache (``ui.caches.cache_bytes``), which Gradio serves and cleans; nothing is left in
 the system's temporary folder.
 """
 
@@ -13,7 +13,8 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from generators import imaging
-from ui.common import cache_bytes, digit_picture, display
+from ui.caches import cache_bytes
+from ui.common import digit_picture, display
 
 FRAME_MS = 90
 

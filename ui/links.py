@@ -14,7 +14,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from ui.common import examples, file_digest
+from ui.caches import file_digest
+from ui.common import examples
 
 # Link keys that belong to the page, not to a view: a lesson step's link adds them (ui.lessons reads them).
 PAGE_KEYS = ("lesson", "step")

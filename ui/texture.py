@@ -13,8 +13,9 @@ import numpy as np
 from generators import api, checks, imaging, texture
 from generators.texture import sourcemap
 from ui import share
-from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, ExampleCache, display, examples, file_digest,
-                       friendly_errors, nothing_uploaded, output_image, prose, upload_image)
+from ui.caches import ExampleCache, file_digest
+from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, display, examples, friendly_errors, nothing_uploaded,
+                       output_image, prose, upload_image)
 from ui.stop import newest_run_wins, run_buttons, stop_on, stoppable, stopped_note
 from ui.gpu import on_gpu
 

@@ -1,31 +1,26 @@
-"""Shared UI plumbing: image outputs cached without a torn-file race."""
+"""Shared UI plumbing: the Gradio internals we patch or tune, friendly errors, Stop, explanations, drawing pads."""
 
 import ast
 import hashlib
 import inspect
-import os
 import re
-import threading
-import time
 from pathlib import Path
 
 import gradio
-import numpy as np
 import pytest
 from gradio import processing_utils, queueing
 from gradio.components import image as gradio_image
-from PIL import Image
 
-from ui import common, stop
+from ui import stop
 
-# The Gradio functions ui/common (and app.calm_queue) stands in for, wraps or tunes, as they were when the patch
+# The Gradio functions ui/caches, ui/common and app.calm_queue stand in for, wrap or tune, as they were when the patch
 # was written (gradio 6.31.0): their signature and the sha256 of their source, decorators included, and what to
 # re-check when a new Gradio changes them.
 PINNED = {
     (processing_utils, "save_pil_to_cache"): (
         "(img: Image.Image, cache_dir: str, name: str='image', format: str='webp') -> str",
         "4e2354b065bbf464",
-        "common._save_pil_to_cache_atomically replaces it: give it the same signature and behaviour "
+        "caches._save_pil_to_cache_atomically replaces it: give it the same signature and behaviour "
         "(encode, hash-named folder, resolved path returned), keeping the write atomic"),
     (gradio_image, "Image.preprocess"): (
         "(self, payload: ImageData | None) -> np.ndarray | PIL.Image.Image | str | None",
@@ -69,38 +64,6 @@ def test_every_gradio_caller_reaches_the_patch_through_the_module_attribute():
     bypassing = [str(path) for path in Path(gradio.__file__).parent.rglob("*.py")
                  if imported.search(path.read_text(encoding="utf-8"))]
     assert bypassing == []
-
-
-def test_install_is_idempotent_and_routes_gradio_through_the_atomic_save():
-    common.install()
-    common.install()
-    assert processing_utils.save_pil_to_cache is common._save_pil_to_cache_atomically
-
-
-def test_identical_outputs_saved_at_once_are_never_read_torn(tmp_path):
-    common.install()
-    image = Image.fromarray(np.random.default_rng(0).integers(0, 255, (128, 128, 3), dtype=np.uint8))
-    path = processing_utils.save_img_array_to_cache(np.asarray(image), str(tmp_path), format="png")
-    size = os.path.getsize(path)
-    torn, deadline = [], time.monotonic() + 0.5
-
-    def writer():
-        while time.monotonic() < deadline:
-            assert processing_utils.save_pil_to_cache(image, str(tmp_path), format="png") == path
-
-    def reader():
-        while time.monotonic() < deadline:
-            with open(path, "rb") as handle:
-                if len(handle.read()) != size:
-                    torn.append(1)
-
-    threads = [threading.Thread(target=writer) for _ in range(2)] + [threading.Thread(target=reader) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert torn == []  # gradio's own version tears the file thousands of times in this half second
-    assert [name for name in os.listdir(os.path.dirname(path)) if name.startswith(".")] == []
 
 
 def test_upload_images_reach_the_browser_with_their_props():
@@ -209,18 +172,6 @@ def test_a_second_example_or_dice_click_runs_and_a_cached_example_stops_the_runn
         if picture == "stylize-result":     # and no stale Gatys curve beside the example's fast-network result
             losses = next(f for f in fns if f.name == "run" and cached.outputs[0] in f.outputs).outputs[2]
             assert any(f.targets == example_click and f.outputs == [losses] for f in fns)
-
-
-def test_the_example_cache_keeps_examples_only_and_drops_the_least_recently_used():
-    cache = common.ExampleCache("denoise", size=2)
-    first, second, third = common.examples("denoise")[:3]
-    keys = [cache.key(path, "same settings") for path in (first, second, third)]
-    assert keys[0][0] == Path(first).name and cache.key(__file__, "same settings") is None   # not an example
-    cache.put(keys[0], "A")
-    cache.put(keys[1], "B")
-    assert cache.get(keys[0]) == "A"          # A is now the one used last
-    cache.put(keys[2], "C")                   # full: B, used least recently, goes
-    assert (cache.get(keys[0]), cache.get(keys[1]), cache.get(keys[2])) == ("A", None, "C")
 
 
 def test_each_tab_explains_every_method_it_offers_from_its_markdown_file():

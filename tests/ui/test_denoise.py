@@ -61,7 +61,8 @@ def test_the_autoencoder_view_shows_every_network_and_refuses_bad_noise():
 def test_an_example_run_again_with_the_same_settings_comes_from_the_cache(monkeypatch):
     from generators import api
     from ui import denoise
-    from ui.common import ExampleCache, examples
+    from ui.caches import ExampleCache
+    from ui.common import examples
 
     monkeypatch.setattr(denoise, "EXAMPLES", ExampleCache("denoise"))
     calls = []
@@ -82,7 +83,7 @@ def test_an_upload_is_never_cached(tmp_path, monkeypatch):
     from PIL import Image
 
     from ui import denoise
-    from ui.common import ExampleCache
+    from ui.caches import ExampleCache
 
     upload = tmp_path / "mine.png"
     Image.fromarray(np.full((64, 64), 128, np.uint8)).save(upload)
@@ -101,9 +102,9 @@ def _camera() -> str:
 def test_stop_ends_the_run_between_methods_and_the_stopped_run_is_not_cached(monkeypatch):
     from types import SimpleNamespace
 
-    from ui import common, denoise, stop
+    from ui import caches, denoise, stop
 
-    cache = common.ExampleCache("denoise")
+    cache = caches.ExampleCache("denoise")
     monkeypatch.setattr(denoise, "EXAMPLES", cache)
     run = denoise.restore(_camera(), True, "Gaussian noise", 25, 0.1, 0.5, 3,
                           ["Gaussian filter", "Median filter", "Total variation (Chambolle)"],
@@ -116,9 +117,9 @@ def test_stop_ends_the_run_between_methods_and_the_stopped_run_is_not_cached(mon
 
 
 def test_epll_at_its_time_cap_keeps_its_last_step_says_so_and_is_not_cached(monkeypatch):
-    from ui import common, denoise
+    from ui import caches, denoise
 
-    cache = common.ExampleCache("denoise")
+    cache = caches.ExampleCache("denoise")
     monkeypatch.setattr(denoise, "EXAMPLES", cache)
     monkeypatch.setattr(denoise, "EPLL_TIME_LIMIT", 0.0)
     *_, last = denoise.restore(_camera(), True, "Gaussian noise", 25, 0.1, 0.5, 3, ["EPLL (GMM patch prior)"])
@@ -171,9 +172,9 @@ def test_an_example_clicked_during_a_run_replaces_it(monkeypatch):
 
     import gradio as gr
 
-    from ui import common, denoise
+    from ui import caches, denoise
 
-    monkeypatch.setattr(denoise, "EXAMPLES", common.ExampleCache("denoise"))
+    monkeypatch.setattr(denoise, "EXAMPLES", caches.ExampleCache("denoise"))
     settings = (True, "Gaussian noise", 25, 0.1, 0.5, 3)
     quick = ["Gaussian filter"]
     list(denoise.restore(_camera(), *settings, quick))                          # the example's result, kept

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ui.common import ExampleCache, examples
+from ui.caches import ExampleCache
+from ui.common import examples
 
 QUILTING = "Image quilting: block by block (2001)"
 EFROS_LEUNG = "Efros–Leung: pixel by pixel (1999)"
