@@ -22,7 +22,6 @@ checkpoints/bsds-cnn-colour.json (and refreshes the manifest).
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import time
@@ -154,27 +153,21 @@ def main() -> None:
 def write_metrics(gray: dict, colour: dict, memory: dict, seams: dict, args) -> None:
     """Gray figures into the gray network's card, colour ones into the colour network's; ``memory`` and
     ``seams`` are keyed "gray" and "colour"."""
-    paths = []
     for name, label, results, count in ((MODEL, "gray", gray, args.images),
                                         (COLOUR_MODEL, "colour", colour, args.colour_images)):
         if not results:
             continue
-        path = registry.CHECKPOINT_DIR / f"{name}.json"
-        card = json.loads(path.read_text())
         figures = {f"{label}_sigma{sigma255}": {
             method.replace(" ", "_"): {"psnr": round(value[0], 4), "cpu_s": round(value[1], 3)}
             for method, value in row.items()} for sigma255, row in results.items()}
-        card["metrics"]["benchmark"] = {
+        checkpoint.update_metrics(registry.CHECKPOINT_DIR, name, {"benchmark": {
             "script": "python benchmarks/cnn_denoiser.py --write-metrics",
             "precision": precision(),
             "images": f"first {count} bsds('test') photographs ({label}), {args.side}px centre crops",
             **figures,
             "peak_memory_mb_2048x2048": round(memory[label]),
             "tiled_vs_whole_max_abs_difference": seams[label],
-        }
-        path.write_text(json.dumps(card, indent=2) + "\n")
-        paths.append(path)
-    checkpoint.update_manifest(registry.CHECKPOINT_DIR, paths)
+        }})
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ horse and seeded binary blobs, pixel accuracy and PSNR. Inpainting: random missi
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -135,14 +134,11 @@ def inpainting_table(images, fractions=(0.5, 0.8)) -> tuple[str, dict]:
 
 
 def write_metrics(figures: dict, images: int, side: int) -> None:
-    path = registry.CHECKPOINT_DIR / "bsds-epll-gmm.json"
-    card = json.loads(path.read_text())
-    card["metrics"].update(figures)
-    card["metrics"]["benchmark"] = (f"benchmarks/denoise_quality.py: {images} BSDS test photographs, gray "
-                                    f"{side}x{side} centre crops")
-    card["metrics"]["denoise_betas"] = list(DENOISE_BETAS)   # the half-quadratic schedule they were measured with
-    path.write_text(json.dumps(card, indent=2) + "\n")
-    checkpoint.update_manifest(registry.CHECKPOINT_DIR, [path])
+    checkpoint.update_metrics(registry.CHECKPOINT_DIR, "bsds-epll-gmm", {
+        **figures,
+        "benchmark": f"benchmarks/denoise_quality.py: {images} BSDS test photographs, gray {side}x{side} centre crops",
+        "denoise_betas": list(DENOISE_BETAS),   # the half-quadratic schedule they were measured with
+    })
 
 
 def main() -> None:

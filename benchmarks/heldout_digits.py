@@ -24,7 +24,6 @@ shows them beside the selection judge's, and updates checkpoints/manifest.json.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -77,13 +76,9 @@ def main() -> None:
 
 def write_metrics(name: str, figures: dict, samples: int) -> None:
     """Put the report judge's ``figures`` into the card of sampler ``name`` and its new hash in the manifest."""
-    path = registry.CHECKPOINT_DIR / f"{name}.json"
-    card = json.loads(path.read_text())
-    card["metrics"].update(figures)
-    card["metrics"]["report_judge_benchmark"] = (f"benchmarks/heldout_digits.py --write-metrics: {samples} samples, "
-                                                 f"seed 1, against the 1,000 held-out digits")
-    path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    checkpoint.update_manifest(registry.CHECKPOINT_DIR, [path])
+    checkpoint.update_metrics(registry.CHECKPOINT_DIR, name, {
+        **figures, "report_judge_benchmark": f"benchmarks/heldout_digits.py --write-metrics: {samples} samples, "
+                                             f"seed 1, against the 1,000 held-out digits"})
 
 
 def _class_control(name: str, sampler, judges: dict, per_digit: int) -> str:

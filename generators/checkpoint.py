@@ -140,6 +140,17 @@ def update_manifest(directory: Path, files: list[Path], forget: list[Path] = ())
         (directory / MANIFEST).write_text(json.dumps(body, indent=2) + "\n")
 
 
+def update_metrics(directory: Path | str, name: str, figures: dict) -> Path:
+    """Merge ``figures`` into the metrics of checkpoint ``name``'s card (a benchmark's ``--write-metrics``), write
+    the card back (UTF-8, as written) and refresh its hash in the manifest; returns the card's path."""
+    _, sidecar = paths(Path(directory), name)
+    card = json.loads(sidecar.read_text(encoding="utf-8"))
+    card.setdefault("metrics", {}).update(figures)
+    sidecar.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    update_manifest(Path(directory), [sidecar])
+    return sidecar
+
+
 def read_manifest(directory: Path) -> dict[str, dict]:
     path = Path(directory) / MANIFEST
     if not path.exists():

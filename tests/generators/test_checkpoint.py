@@ -23,6 +23,15 @@ def test_round_trip_keeps_arrays_and_meta(saved):
     assert set(manifest) == {"toy.safetensors", "toy.json"}
 
 
+def test_a_benchmarks_figures_merge_into_the_card_and_it_still_loads(saved):
+    checkpoint.update_metrics(saved, "toy", {"psnr": 30.4, "note": "σ 25 ± 1"})
+    checkpoint.update_metrics(saved, "toy", {"ssim": 0.85})
+    found = checkpoint.load(saved, "toy", rebuild=REBUILD)        # the manifest holds the card's new hash
+    assert found.meta["metrics"] == {"psnr": 30.4, "note": "σ 25 ± 1", "ssim": 0.85}
+    assert found.meta["config"] == {"width": 4}
+    assert "σ 25 ± 1" in (saved / "toy.json").read_text(encoding="utf-8")   # written as is, not \u-escaped
+
+
 def _expect(saved, reason):
     with pytest.raises(checkpoint.CheckpointError) as caught:
         checkpoint.load(saved, "toy", rebuild=REBUILD)
