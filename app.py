@@ -84,7 +84,7 @@ TABS = (
     ("Sample", sample.build),
     ("Train", train.build),
     ("Lessons", lessons.build),   # given the lesson bar (above the tabs) that its steps write to
-    ("Models", models.build),
+    ("Models", models.build),     # given its Tab: the status is read when the tab is opened
 )
 
 
@@ -119,8 +119,13 @@ def build() -> gr.Blocks:
         lesson_bar = lessons.bar()
         with gr.Tabs() as tabs:
             for label, build_tab in TABS:
-                with gr.Tab(label, id=label.lower()):
-                    build_tab(lesson_bar) if build_tab is lessons.build else build_tab()
+                with gr.Tab(label, id=label.lower()) as tab:
+                    if build_tab is lessons.build:
+                        build_tab(lesson_bar)
+                    elif build_tab is models.build:
+                        build_tab(tab)
+                    else:
+                        build_tab()
         share.tabs(tabs, *(label.lower() for label, _ in TABS))
         share.install(blocks)   # opens the page's link (?view=...) on load; see ui/share.py
     blocks.queue(max_size=QUEUE_SIZE, default_concurrency_limit=4)

@@ -96,7 +96,10 @@ def _format(value) -> str:
     return str(value)
 
 
-def build() -> None:
+def build(tab: gr.Tab) -> None:
+    """The Models tab, inside ``tab``: the status table, the card and the curves are read when ``tab`` is opened
+    (models load while the other tabs are used, so a table read when the page opened would be out of date), and
+    the card and curves again when another model is chosen."""
     names = list(registry.default.table)
     gr.Markdown("Every model GenLab ships. Models load on first use; **Load** warms one up now. "
                 "The checksum column compares each file with `checkpoints/manifest.json`.")
@@ -125,12 +128,13 @@ def build() -> None:
     refresh.click(status_table, outputs=table, api_name="model_status",
                   api_description="The registry status table: every model, whether it is loaded, its size, "
                                   "and whether its checksum matches checkpoints/manifest.json.")
-    # triggers=None: on page load, and (with inputs) whenever the chosen model changes.
-    gr.on(None, status_table, outputs=table, api_visibility="private")
-    gr.on(None, friendly_errors(model_card), inputs=choice, outputs=card, api_name="model_card",
+    tab.select(status_table, outputs=table, api_visibility="private")
+    gr.on([tab.select, choice.change], friendly_errors(model_card), inputs=choice, outputs=card,
+          api_name="model_card",
           api_description="The Markdown card of a model: what it is, its data, the command that trained it and "
                           "its measured figures, read from its checkpoint JSON.")
-    gr.on(None, friendly_errors(show_curves), inputs=choice, outputs=[curves, download], api_visibility="private")
+    gr.on([tab.select, choice.change], friendly_errors(show_curves), inputs=choice, outputs=[curves, download],
+          api_visibility="private")
 
 
 def reproduce_panel() -> None:

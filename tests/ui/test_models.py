@@ -69,3 +69,22 @@ def test_the_status_table_shows_sizes_to_two_decimals_and_parameters_grouped():
     assert all(len(row[size].rsplit(".", 1)[-1]) == 2 for row in shown.values()), shown
     vae = registry.card("mnist-vae")["parameters"]
     assert shown["mnist-vae"][parameters] == f"{vae:,}" and vae in [row[parameters] for row in sent.data]
+
+
+def test_the_status_card_and_curves_are_read_when_the_tab_opens_not_when_the_page_does():
+    """Models load while the other tabs are used (and in the background after start-up), so a status table read
+    when the page opened said "not loaded" for models that were; the page load also drew the curves figure."""
+    import app
+
+    def named(block) -> str:
+        return f"{type(block).__name__} {block.label}"
+
+    reads = {}
+    for dependency in app.demo.fns.values():
+        fn = getattr(dependency.fn, "__wrapped__", dependency.fn)   # friendly_errors keeps the handler there
+        if fn in (models.status_table, models.model_card, models.show_curves):
+            reads[fn.__name__] = {(named(app.demo.blocks[block]) if block is not None else "page", event)
+                                  for block, event in dependency.targets}
+    opened = ("Tab Models", "select")
+    assert reads["status_table"] == {opened}
+    assert reads["model_card"] == reads["show_curves"] == {opened, ("Dropdown Model", "change")}
