@@ -1,8 +1,9 @@
 """The app as a real server process (tests/e2e/server.py) and a headless Chromium page on it.
 
 A subprocess rather than the in-process app: the Stop tests read the server's CPU time from /proc. One server
-and one browser serve every browser test (each starts in seconds on a busy machine); each test module gets
-a fresh page of that browser."""
+and one browser serve every browser test (each starts in seconds on a busy machine). The tab tests share one page,
+as a pupil's clicks through the tabs do, and each opens its own tab and sets what it uses (a page load costs the
+browser and server about 2.7 CPU-s); the link tests open the pages their links need."""
 
 import os
 from dataclasses import dataclass
@@ -72,7 +73,7 @@ def open_page(browser, url: str, width: int = 1280, height: int = 1000):
     return tab
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def page(browser, server):
     tab = open_page(browser, server)
     yield tab
