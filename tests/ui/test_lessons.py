@@ -38,8 +38,6 @@ def test_every_step_runs_its_view_in_process_and_shows_a_picture(key, monkeypatc
     tests/ui/test_sweeps.py and tests/generators/test_sweeps.py: a full sweep takes 5-16 s. A repair step searches
     for 10 steps, not 150 (3-5 s each): the step's settings are what is tested here, the full search in
     tests/generators/sample/test_latent.py and tests/test_app.py."""
-    import numpy as np
-
     import app   # builds the page: every view registered
     from ui.sample import repair
 
@@ -53,8 +51,10 @@ def test_every_step_runs_its_view_in_process_and_shows_a_picture(key, monkeypatc
         found = links.decode(lessons.step_query(key, index), page.views)
         files = {u.name: found.named[u.name] for u in found.view.uploads if found.named.get(u.name) is not None}
         output = bundles.call(found.view, found.values, files)
-        picture = output[0] if isinstance(output, tuple) else output
-        assert isinstance(picture, np.ndarray) and picture.size and picture.std() > 0, (key, index, step.title)
+        shown = output if isinstance(output, tuple) else (output,)
+        pictures = bundles.pictures(found.view, [shown[found.view.outputs.index(c)] for c in found.view.pictures],
+                                    found.view.pictures)
+        assert pictures and all(p.size and p.std() > 0 for p in pictures.values()), (key, index, step.title)
 
 
 def test_a_step_link_names_its_lesson_and_step_and_locate_reads_it_back():

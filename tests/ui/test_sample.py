@@ -163,3 +163,26 @@ def test_each_models_figures_give_both_judges_so_side_by_side_compares_like_with
     line = _figures(name)
     assert f"**{metrics['frechet_lenet']}**" in line
     assert f"report judge (all-conv): {metrics['frechet_allconv']} (real vs real: 0.09)" in line
+
+
+def test_the_latent_map_has_a_link_and_its_bundle_replays_identical(folders):
+    """The Latent map room, like every other room with a result: Copy link holds its grid size, the bundle holds
+    the map's picture and the VAE's hash, and replaying the bundle draws the same pixels."""
+    from generators import bundle
+    from ui import bundles, links, share
+
+    with gr.Blocks():
+        walk.build_map()
+    view = share._VIEWS["sample/map"]
+    size = view.param("size").component
+    assert view.api_name == "latent_map" and view.tabs == ("sample", "sample/map")
+    assert links.encode(view, {id(size): 6}) == {"view": "sample/map", "size": "6"}
+    assert links.decode("?view=sample/map&size=6", {"sample/map": view}).values == {id(size): 6}
+
+    plane, note = walk.latent_map_plot(6)
+    path = bundles.pack(view, {id(size): 6, id(view.pictures[0]): plane})
+    found = bundle.read(path)
+    assert found.meta["params"] == {"size": "6"} and len(found.meta["models"]["mnist-vae"]) == 64
+    assert list(found.outputs) == ["vae-latent-plane"] and found.outputs["vae-latent-plane"].std() > 0
+    verdict, stored, replayed = bundles.replay(path, {"sample/map": view})
+    assert verdict.startswith("**identical**"), verdict

@@ -7,7 +7,6 @@ import time
 
 import gradio as gr
 import numpy as np
-from matplotlib.figure import Figure
 
 from generators import api
 from generators.datasets import mnist
@@ -35,18 +34,16 @@ def interpolate_seeds(model: str, seed_a, seed_b, frames) -> tuple[np.ndarray, s
 
 @on_gpu()
 @friendly_errors
-def latent_map_plot(size) -> tuple[Figure, str, str]:
-    """The VAE's decoded latent plane (top-2 principal directions of the held-out codes), codes on top; a
-    note; the figure as a PNG file."""
+def latent_map_plot(size) -> tuple[str, str]:
+    """The VAE's decoded latent plane (top-2 principal directions of the held-out codes), codes on top, as a
+    PNG file; a note."""
     start = time.perf_counter()
     held_out = mnist("test")
     found = api.latent_map(held_out.images, held_out.labels, size=size)
-    figure = latent_map_figure(found)
-    return figure, (
+    return figure_file(latent_map_figure(found), "vae-latent-map"), (
         f"The plane of the two directions along which the 1,000 held-out digits' codes vary most "
         f"({found.explained[0]:.0%} and {found.explained[1]:.0%} of their variance); every tile is the decoder's "
-        f"digit at that point, every dot a held-out digit's code, coloured by its true class.  \n{elapsed(start)}"
-    ), figure_file(figure, "vae-latent-map")
+        f"digit at that point, every dot a held-out digit's code, coloured by its true class.  \n{elapsed(start)}")
 
 
 def strip_and_animation(frames: np.ndarray, name: str) -> tuple[np.ndarray, str]:
@@ -91,9 +88,15 @@ def build_map() -> None:
         with gr.Column(scale=1, min_width=260):
             size = gr.Slider(4, 25, value=15, step=1, precision=0, label="Grid size (tiles per side)")
             go = gr.Button("Map the VAE's latent space", variant="primary")
+            sharing = share.buttons("sample-map")
             note = gr.Markdown(label="Note")
-            download = gr.DownloadButton("Download the map (PNG)", label="Latent map PNG")
         with gr.Column(scale=2):
-            plot = gr.Plot(label="VAE latent plane")
-    go.click(latent_map_plot, inputs=size, outputs=[plot, note, download], api_name="latent_map",
+            # A picture, not a gr.Plot: it has its own download and full-screen buttons, and a bundle holds it.
+            plane = gr.Image(label="VAE latent plane", type="filepath", format="png", interactive=False,
+                             height=640, elem_id="latent-map")
+    go.click(latent_map_plot, inputs=size, outputs=[plane, note], api_name="latent_map",
              concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
+    share.view(sharing, share.View(
+        key="sample/map", title="Sample · Latent map", tabs=("sample", "sample/map"), run=go, fn=latent_map_plot,
+        inputs=[size], outputs=[plane, note], api_name="latent_map", params=[share.Param("size", size)],
+        pictures=[plane], models=lambda values: [api.DIGIT_VAE]))
