@@ -27,6 +27,7 @@ import re
 import subprocess
 import tomllib
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -136,13 +137,17 @@ def _checked(name: str) -> str:
     return name
 
 
-def script(api_name: str, arguments: dict, files: dict[str, str]) -> str:
+def script(api_name: str, arguments: dict, files: dict[str, str], *, editors: Collection[str] = ()) -> str:
     """reproduce.py: a gradio_client call of ``api_name`` with ``arguments`` (the endpoint's parameter names ->
-    plain values) and ``files`` (parameter name -> a member of the bundle, sent with handle_file)."""
+    plain values) and ``files`` (parameter name -> a member of the bundle, sent with handle_file; those named in
+    ``editors`` as an image editor's value, the file its composite)."""
     imports = "Client, handle_file" if files else "Client"
     lines = [f"    {name}={value!r}," for name, value in arguments.items()]
-    lines += [f"    {name}=handle_file(str(HERE / {member!r})),   # the bundle's copy of the input"
-              for name, member in files.items()]
+    for name, member in files.items():
+        sent = f"handle_file(str(HERE / {member!r}))"
+        if name in editors:
+            sent = f'{{"background": None, "layers": [], "composite": {sent}}}'
+        lines.append(f"    {name}={sent},   # the bundle's copy of the input")
     return f'''"""Run this bundle's result again on a GenLab server, through its API (made by GenLab's "Download bundle").
 
     pip install gradio_client

@@ -13,9 +13,9 @@ import gradio as gr
 import numpy as np
 from PIL import Image
 
-from generators import api, bundle, imaging
+from generators import api, bundle
 from ui.caches import cache_bytes
-from ui.links import View, decode, encode, fixed
+from ui.links import View, decode, encode, fixed, pixels
 
 
 def pack(item: View, settings: dict) -> str:
@@ -26,7 +26,7 @@ def pack(item: View, settings: dict) -> str:
         if not upload.carried and upload.present is not None and upload.present(named[upload.name]):
             raise ValueError(f"this result used {upload.what}, which a bundle cannot hold: clear it to share "
                              "the result")
-    inputs = {u.name: _pixels(named[u.name]) for u in item.uploads if u.carried and named[u.name]}
+    inputs = {u.name: pixels(named[u.name]) for u in item.uploads if u.carried and named[u.name]}
     outputs = pictures(item, [settings.get(id(c)) for c in item.pictures], item.pictures)
     fields = encode(item, settings)
     values = {**named, **{p.name: settings.get(id(p.component)) for p in item.params}}
@@ -36,7 +36,9 @@ def pack(item: View, settings: dict) -> str:
     arguments, files = _arguments(item, {**{id(p.component): settings.get(id(p.component)) for p in item.params},
                                          **fixed(item)}, {u.name: f"inputs/{u.name}.png" for u in item.uploads
                                                            if u.name in inputs})
-    data = bundle.write(meta, inputs, outputs, bundle.script(f"/{item.api_name}", arguments, files))
+    editors = [name for name, component in zip(inspect.signature(item.fn).parameters, item.inputs)
+               if isinstance(component, gr.ImageEditor)]
+    data = bundle.write(meta, inputs, outputs, bundle.script(f"/{item.api_name}", arguments, files, editors=editors))
     return cache_bytes(data, f"genlab-{item.key.replace('/', '-')}.zip")
 
 
@@ -59,12 +61,6 @@ def _arguments(item: View, values: dict, files: dict) -> tuple[dict, dict]:
         elif isinstance(component.value, (str, int, float, bool, list)) and not isinstance(component, gr.Image):
             arguments[name] = component.value
     return arguments, sent
-
-
-def _pixels(value) -> np.ndarray:
-    """An input image file as uint8 pixels at full size (what the handler would read from it)."""
-    image, _ = imaging.load_image(value, max_side=1 << 16)
-    return imaging.to_uint8(image)
 
 
 def pictures(item: View, values: list, components: list) -> dict[str, np.ndarray]:

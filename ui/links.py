@@ -6,6 +6,7 @@ named in its notes and the default used. See ui.share for the rules a link follo
 
 from __future__ import annotations
 
+import hashlib
 import math
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -13,7 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import gradio as gr
+import numpy as np
+from PIL import Image
 
+from generators import imaging
 from ui.caches import file_digest
 from ui.common import examples
 
@@ -53,15 +57,42 @@ class Upload:
         paths = [*self.files, *(examples(self.folder) if self.folder else [])]
         return {Path(path).name: str(path) for path in paths}
 
-    def name_of(self, path) -> str:
-        """The example's file name when ``path`` has an example's bytes, else "upload" (or "none" if empty)."""
-        if not path:
+    def name_of(self, value) -> str:
+        """The example's file name when ``value`` holds an example, else "upload" (or "none" if empty). A file
+        path is matched by its bytes (Gradio hands handlers a copy), an image editor's value by its pixels (a
+        blank pad is "none")."""
+        if isinstance(value, dict):
+            found = pixels(value)
+            if found is None or found.min() == found.max():
+                return NONE
+            digests = _DIGESTS.setdefault(("pixels", self.folder, self.files), {
+                _pixel_digest(pixels(p)): name for name, p in self.examples().items()})
+            return digests.get(_pixel_digest(found), UPLOAD)
+        if not value:
             return NONE
         digests = _DIGESTS.setdefault((self.folder, self.files), {file_digest(p): name for name, p in self.examples().items()})
-        return digests.get(file_digest(path), UPLOAD)
+        return digests.get(file_digest(value), UPLOAD)
 
 
-_DIGESTS: dict[tuple, dict[str, str]] = {}   # (folder, files) -> {sha256 of an example: its file name}
+_DIGESTS: dict[tuple, dict[str, str]] = {}   # (how, folder, files) -> {sha256 of an example: its file name}
+
+
+def pixels(value) -> np.ndarray | None:
+    """An image input's value as uint8 pixels at full size, in the image contract (transparent pixels over
+    white): a file path, an array, or an image editor's value (its composite); None when there is none."""
+    if isinstance(value, dict):          # gr.ImageEditor, gr.Sketchpad: {"background", "layers", "composite"}
+        value = value.get("composite")
+    if value is None:
+        return None
+    if isinstance(value, np.ndarray):
+        image = imaging.pil_to_float(Image.fromarray(value))
+    else:
+        image, _ = imaging.load_image(value, max_side=1 << 16)
+    return imaging.to_uint8(image)
+
+
+def _pixel_digest(image: np.ndarray) -> str:
+    return hashlib.sha256(repr(image.shape).encode() + image.tobytes()).hexdigest()
 
 
 @dataclass

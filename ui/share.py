@@ -169,6 +169,9 @@ class Page:
         self.run_box, self.images_box = run_box, images_box
         self._stamps = itertools.count(1)
         self.uploads = _unique(u.component for item in self.views.values() for u in item.uploads if u.carried)
+        # What set_images reads: not an image editor (the Draw room's pad), whose value the browser hands to an
+        # event only once the editor is on screen: reading it held every link with an image while Draw was hidden.
+        self.read = [component for component in self.uploads if not isinstance(component, gr.ImageEditor)]
 
     def targets(self) -> list:
         """The components ``apply`` sets, in the order of its updates: the Tabs, the controls other than image
@@ -198,11 +201,13 @@ class Page:
         return list(updates.values())
 
     def set_images(self, stamped, *images) -> list:
-        """The image inputs (``self.uploads``) of the link in the images box (``stamped``: "<n> <query>"), all
-        as plain values (those it does not set keep ``images``, their current values), then the run box."""
+        """The image inputs (``self.uploads``) of the link in the images box (``stamped``: "<n> <query>"), as
+        plain values (those it does not set keep ``images``, the current values of ``self.read``; an editor it
+        does not set is skipped), then the run box."""
         found = decode(stamped.partition(" ")[2], self.views)
-        return [found.values.get(id(component), image) for component, image in zip(self.uploads, images)] + [
-            self._run(found)]
+        current = dict(zip(map(id, self.read), images))
+        return [found.values[id(component)] if id(component) in found.values else current.get(id(component), gr.skip())
+                for component in self.uploads] + [self._run(found)]
 
     @staticmethod
     def _run(found: Decoded) -> str:
@@ -250,7 +255,7 @@ def install(blocks: gr.Blocks) -> Page:
             fn, inputs = (lambda fixed=source: page.apply(fixed)), []
         trigger(fn, inputs, outputs, api_visibility="private").then(None, page.run_box, None, js=RUN_JS,
                                                                      api_visibility="private")
-    page.images_box.change(page.set_images, [page.images_box, *page.uploads], [*page.uploads, page.run_box],
+    page.images_box.change(page.set_images, [page.images_box, *page.read], [*page.uploads, page.run_box],
                            api_visibility="private").then(None, page.run_box, None, js=RUN_JS,
                                                           api_visibility="private")
     _APPLIERS.clear()

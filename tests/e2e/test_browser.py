@@ -198,6 +198,11 @@ def test_the_draw_tab_is_ready_to_draw_and_reads_a_stroke(page):
     page.screenshot(path=str(SHOTS / "sample-draw.png"), full_page=True)
     assert page.locator("text=LeNet reads it as a 1 >> visible=true").count() == 1
     assert page.evaluate(CLIPPED) == []   # the whole 28x28 view and reconstruction, not their top three quarters
+    # A drawing of one's own cannot travel in a link: the link says so (its bundle holds it: tests/ui/test_sample.py).
+    page.locator("#link-sample-draw").click()
+    link = page.locator("#link-box-sample-draw textarea, #link-box-sample-draw input").first
+    page.wait_for_function("(box) => box.value.includes('view=sample/draw')", arg=link.element_handle(), timeout=10_000)
+    assert link.input_value().endswith("?view=sample/draw&drawing=upload")
 
 
 def test_a_bad_upload_shows_an_error_toast_and_the_app_carries_on(page, tmp_path):

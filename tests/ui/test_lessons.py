@@ -2,6 +2,7 @@
 file is refused with a message that names what is wrong."""
 
 import urllib.parse
+from pathlib import Path
 
 import pytest
 
@@ -125,3 +126,26 @@ def test_opening_the_page_never_writes_to_an_image_input():
     writers = [f for f in app.demo.fns.values() if uploads & {output._id for output in f.outputs}
                and page.run_box in f.outputs]
     assert [w.targets for w in writers] == [[(page.images_box._id, "change")]]
+
+
+def test_a_link_with_an_image_sets_the_draw_pad_but_never_waits_to_read_it():
+    """The browser hands an image editor's value to an event only once the editor is on screen: with the Draw
+    room's pad among set_images' inputs, a lesson step that set the Denoise image waited until Draw was opened."""
+    import gradio as gr
+
+    import app
+
+    page = share._PAGE[-1]
+    pads = [component for component in page.uploads if isinstance(component, gr.ImageEditor)]
+    assert [pad.elem_id for pad in pads] == ["digit-pad"]
+    [setter] = [f for f in app.demo.fns.values() if f.targets == [(page.images_box._id, "change")]]
+    assert not any(isinstance(component, gr.ImageEditor) for component in setter.inputs)
+    assert [c._id for c in setter.outputs] == [c._id for c in page.uploads + [page.run_box]]
+
+    current = [f"current-{index}" for index in range(len(page.read))]
+    updates = dict(zip(map(id, page.uploads), page.set_images("1 ?view=sample/draw&drawing=drawn-2.png", *current)))
+    assert Path(updates[id(pads[0])]).name == "drawn-2.png"
+    updates = dict(zip(map(id, page.uploads), page.set_images("2 ?view=denoise&image=camera.png", *current)))
+    assert updates[id(pads[0])] == gr.skip()
+    changed = [component for component, value in zip(page.read, current) if updates[id(component)] != value]
+    assert len(changed) == 1 and Path(updates[id(changed[0])]).name == "camera.png"

@@ -186,3 +186,39 @@ def test_the_latent_map_has_a_link_and_its_bundle_replays_identical(folders):
     assert list(found.outputs) == ["vae-latent-plane"] and found.outputs["vae-latent-plane"].std() > 0
     verdict, stored, replayed = bundles.replay(path, {"sample/map": view})
     assert verdict.startswith("**identical**"), verdict
+
+
+def test_the_draw_rooms_link_names_an_example_drawing_and_its_bundle_holds_the_drawing(folders):
+    """A link can name an example drawing but not one's own (it asks for it, as for an upload); a bundle holds the
+    drawing itself, and replaying it reads the same digit; its reproduce.py sends the drawing as the pad does."""
+    import zipfile
+
+    from ui import bundles, links, share
+
+    with gr.Blocks():
+        draw.build()
+    view = share._VIEWS["sample/draw"]
+    pad = view.uploads[0].component
+    seven = str(UI_SAMPLE.parents[1] / "assets" / "sample" / "drawn-7.png")
+    example = np.asarray(Image.open(seven))                      # RGBA, as the pad hands it to the handler
+    assert example.shape[2] == 4
+    drawn = example.copy()
+    drawn[100:110, 20:200] = (0, 0, 0, 255)                       # a stroke across the example
+    blank = np.zeros_like(example)
+    named = {name: links.encode(view, {id(pad): {"background": None, "layers": [], "composite": image}})["drawing"]
+             for name, image in (("example", example), ("drawn", drawn), ("blank", blank))}
+    assert named == {"example": "drawn-7.png", "drawn": "upload", "blank": "none"}
+    found = links.decode("?view=sample/draw&drawing=drawn-0.png", {"sample/draw": view})
+    assert Path(found.values[id(pad)]).name == "drawn-0.png" and found.run and not found.notes
+    asked = links.decode("?view=sample/draw&drawing=upload", {"sample/draw": view})
+    assert asked.missing == [view.uploads[0]]
+
+    value = {"background": None, "layers": [], "composite": drawn}
+    seen, rebuilt, _ = draw.read_drawing(value)
+    path = bundles.pack(view, {id(pad): value, id(view.pictures[0]): seen, id(view.pictures[1]): rebuilt})
+    with zipfile.ZipFile(path) as archive:
+        script = archive.read("reproduce.py").decode()
+    assert '"composite": handle_file(str(HERE / \'inputs/drawing.png\'))' in script
+    verdict, stored, replayed = bundles.replay(path, {"sample/draw": view})
+    assert verdict.startswith("**identical**"), verdict
+    assert [name for _, name in stored] == ["mnist-view-28-28", "vae-reconstruction"]

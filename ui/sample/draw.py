@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import gradio as gr
 import numpy as np
 
-from generators import api, checks
+from generators import api, checks, imaging
 from generators.datasets import mnist
+from ui import share
 from ui.common import HEAVY, HEAVY_LIMIT, digit_picture, examples, friendly_errors, output_image
 from ui.gpu import on_gpu
 from ui.sample.shared import DIGITS, elapsed
@@ -47,10 +49,13 @@ def morph_drawing(drawing, target: str, frames) -> tuple[np.ndarray, str, str]:
 
 
 def _composite(drawing) -> np.ndarray:
-    """The sketchpad's composite image, or a ValueError for an empty pad."""
+    """The sketchpad's composite image (a bundle's replay gives a PNG file instead), or a ValueError for an
+    empty pad."""
     composite = drawing.get("composite") if isinstance(drawing, dict) else drawing
     if composite is None:
         raise ValueError("the drawing is blank: draw a digit with the brush (big, filling most of the pad)")
+    if isinstance(composite, (str, Path)):
+        composite, _ = imaging.load_image(composite)
     return composite
 
 
@@ -62,6 +67,7 @@ def build() -> gr.Sketchpad:
                                canvas_size=(280, 280), fixed_canvas=True, height=360, layers=False,
                                brush=gr.Brush(default_size=20, colors=["#000000"], color_mode="fixed"))
             read = gr.Button("Read my digit", variant="primary")
+            sharing = share.buttons("sample-draw")
             # Made here, placed on the right below, so the examples can name them: a reading is deterministic,
             # so an example drawing is read on its first click only (Gradio's lazy example cache).
             seen = output_image("MNIST view, 28×28", height=240, render=False, elem_id="draw-seen")
@@ -85,6 +91,14 @@ def build() -> gr.Sketchpad:
     heavy = dict(concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     read.click(read_drawing, inputs=pad, outputs=[seen, rebuilt, reading], api_name="read_drawing", **heavy)
     supersede_on(shipped.dataset.click, "draw")   # a reading still on its way must not land on the example's
+    # The reading is the room's shared result: a link names an example drawing (a drawing of one's own cannot
+    # travel in a link), a bundle holds the drawing itself. The morph below is not shared.
+    share.view(sharing, share.View(
+        key="sample/draw", title="Sample · Draw", tabs=("sample", "sample/draw"), run=read, fn=read_drawing,
+        inputs=[pad], outputs=[seen, rebuilt, reading], api_name="read_drawing", params=[],
+        uploads=[share.Upload("drawing", pad, "sample", default=examples("sample")[-1], what="a drawing",
+                              redo="draw it again")],
+        pictures=[seen, rebuilt], models=lambda values: [api.DIGIT_VAE, api.DIGIT_READER]))
     morph.click(morph_drawing, inputs=[pad, target, frames], outputs=[strip, animation, note],
                 api_name="morph_drawing", **heavy)
     return pad
