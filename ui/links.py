@@ -111,6 +111,9 @@ class View:
     pictures: list = field(default_factory=list)
     when: tuple | None = None             # (component, values): the view is the one shown when it holds these
     models: Callable = lambda values: []  # registry names the run used, from {param or upload name: value}
+    # Control values (component id -> value) a link takes instead of the controls', from the gr.Request of the
+    # Copy link click: the Train tab's link holds the settings its run started with, and the step it is at.
+    link_values: Callable | None = None
 
     def components(self) -> list:
         found = [p.component for p in self.params] + [u.component for u in self.uploads]

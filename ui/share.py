@@ -83,9 +83,9 @@ COPY_JS = """(query) => {
 @dataclass
 class Sharing:
     link: gr.Button
-    bundle: gr.Button
+    bundle: gr.Button | None
     box: gr.Textbox
-    file: gr.File
+    file: gr.File | None
 
 
 _VIEWS: dict[str, View] = {}
@@ -106,16 +106,16 @@ def notice() -> gr.Markdown:
     return box
 
 
-def buttons(key: str) -> Sharing:
+def buttons(key: str, *, bundle: bool = True) -> Sharing:
     """Copy link and Download bundle, small, in a row under a view's run button; the link box and the zip
-    appear below them once used."""
+    appear below them once used. ``bundle=False``: Copy link only (a live run that replay cannot repeat)."""
     with gr.Row():
         link = gr.Button("Copy link", size="sm", elem_id=f"link-{key}")
-        pack = gr.Button("Download bundle", size="sm", elem_id=f"bundle-{key}")
+        pack = gr.Button("Download bundle", size="sm", elem_id=f"bundle-{key}") if bundle else None
     box = gr.Textbox(label="Link (settings only, no images)", visible=False,
                      interactive=False, buttons=["copy"], elem_id=f"link-box-{key}")
     file = gr.File(label="Bundle (inputs, outputs, params.json, reproduce.py)", visible=False,
-                   elem_id=f"bundle-file-{key}")
+                   elem_id=f"bundle-file-{key}") if bundle else None
     return Sharing(link, pack, box, file)
 
 
@@ -128,8 +128,10 @@ def view(sharing: Sharing, *views: View) -> None:
     controls = _unique(c for item in views for c in item.components())
     shown = _unique(c for item in views for c in item.pictures)
 
-    def make_link(*values):
+    def make_link(request: gr.Request, *values):
         chosen, settings = _chosen(views, dict(zip(map(id, controls), values)))
+        if chosen.link_values is not None:
+            settings = {**settings, **chosen.link_values(request)}
         return gr.update(value="?" + urllib.parse.urlencode(encode(chosen, settings), doseq=True, safe="/"), visible=True)
 
     def make_bundle(*values):
@@ -139,7 +141,8 @@ def view(sharing: Sharing, *views: View) -> None:
 
     sharing.link.click(make_link, controls, sharing.box, api_visibility="private", queue=False).then(
         None, sharing.box, sharing.box, js=COPY_JS, api_visibility="private")
-    sharing.bundle.click(friendly_errors(make_bundle), controls + shown, sharing.file, api_visibility="private")
+    if sharing.bundle is not None:
+        sharing.bundle.click(friendly_errors(make_bundle), controls + shown, sharing.file, api_visibility="private")
 
 
 def _unique(components) -> list:

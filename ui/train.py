@@ -1,7 +1,8 @@
 """Train tab: watch models learn, live. Its handlers (Start, Resume, Pause, Reset, Compare, the drawing pad) and
 its layout. Every browser session owns its run, trained by a streaming loop about a second at a time
 (ui/train_loop.py); the server's training places are generators.live.POOL: a few runs train at once, the next
-ones wait and are told their place in the queue, one more is refused. The figures: ui/train_plots.py."""
+ones wait and are told their place in the queue, one more is refused. The figures: ui/train_plots.py; the
+models and their settings: ui/train_settings.py."""
 
 from __future__ import annotations
 
@@ -10,74 +11,33 @@ import numpy as np
 from gradio.context import get_blocks_context
 
 from generators import api, live
+from ui import share
 from ui import train_loop as loop
 from ui import train_plots as plots
 from ui.common import HEAVY, HEAVY_LIMIT, MAX_SEED, digit_picture, friendly_errors, whole_number
-
-# Label shown in the UI -> live kind.
-MODELS = {
-    "GAN on 2-D points": "toy-gan",
-    "GMM by EM on 2-D points": "toy-gmm",
-    "Logistic regression on 2-D points": "toy-logistic",
-    "Digits: small GAN": "mnist-gan",
-    "Digits: small VAE": "mnist-vae",
-    "Digits: denoising autoencoder": "mnist-dae",
-    "Logistic regression: a 5x5 restoration filter": "logistic-restore",
-}
-LABELS = {kind: label for label, kind in MODELS.items()}
-DATA = {"Ring of 8 Gaussians": "ring8", "Two moons": "moons", "Spiral": "spiral", "Points I draw": "drawn"}
-# The settings each kind starts with when picked: learning rate, batch size, code size.
-DEFAULTS = {
-    "toy-gan": (1e-3, 256, 8), "toy-gmm": (None, None, None), "toy-logistic": (1.0, None, None),
-    "mnist-gan": (5e-4, 64, 32), "mnist-vae": (1e-3, 64, 16), "mnist-dae": (1e-3, 64, 32),
-    "logistic-restore": (2.0, None, None),
-}
-PICTURE_LABELS = {
-    "mnist-gan": "Samples now (the same codes every time)",
-    "mnist-vae": "Samples now (the same codes every time)",
-    "mnist-dae": "Held-out digits, with noise, repaired by the autoencoder (two sets of three rows)",
-    "logistic-restore": "An unseen image: clean, noisy, restored by the learned filter",
-}
-
-
-def _hyper(kind: str, data: str, lr, batch, code, components, hidden, digits, noise, drawn) -> dict:
-    """The controls' values -> keyword arguments of live.start for ``kind`` (each kind takes its own)."""
-    by_kind = {
-        "toy-gan": {"lr": lr, "batch": batch, "code": code, "hidden": hidden},
-        "toy-gmm": {"components": components},
-        "toy-logistic": {"lr": lr},
-        "mnist-gan": {"lr": lr, "batch": batch, "code": code, "train_digits": digits},
-        "mnist-vae": {"lr": lr, "batch": batch, "code": code, "train_digits": digits},
-        "mnist-dae": {"lr": lr, "batch": batch, "code": code, "train_digits": digits, "noise": noise},
-        "logistic-restore": {"lr": lr, "noise": noise},
-    }
-    hyper = dict(by_kind[kind])
-    if kind in live.TOY_KINDS:
-        hyper["data"] = DATA.get(data, data)
-        if hyper["data"] == "drawn":
-            hyper["points"], hyper["labels"] = drawn["points"], drawn["labels"]
-    if kind in live.DIGIT_KINDS:
-        hyper["train_digits"] = int(str(digits).split()[0].replace(",", ""))
-    return hyper
+from ui.train_settings import (DATA, DEFAULTS, LABELS, MAX_STEP, MODELS, PICTURE_LABELS, TRAINING_SETS,
+                               hyperparameters, kind_of)
 
 
 @friendly_errors
-def start_training(model, data, lr, batch, code, components, hidden, digits, noise, seed, drawn,
+def start_training(model, data, lr, batch, code, components, hidden, digits, noise, seed, until, drawn,
                    request: gr.Request):
-    """Start: a new run from the controls, then train it live."""
-    kind = _kind(model)
+    """Start: a new run from the controls, then train it live (up to step ``until``, when it is not 0)."""
+    kind = kind_of(model)
     seed = whole_number(seed, name="Seed", low=0, high=MAX_SEED)
+    until = whole_number(until, name="Stop at step", low=0, high=MAX_STEP)
     session = loop.session_of(request)
     yield "Setting up the run (the first one loads PyTorch: a few seconds)...", gr.skip(), gr.skip(), gr.skip()
     try:
-        run = live.start(kind, seed=seed, **_hyper(kind, data, lr, batch, code, components, hidden, digits, noise,
+        run = live.start(kind, seed=seed, **hyperparameters(kind, data, lr, batch, code, components, hidden, digits, noise,
                                                   drawn))
     except ValueError as error:
         yield f"Not started: {error}", gr.skip(), gr.skip(), gr.skip()
         raise
     with session.lock:
         generation = loop.stop(session, "Start")
-        session.run = run
+        session.run, session.until = run, until
+        session.started = (model, data, lr, batch, code, components, hidden, digits, noise, seed, until)
     yield from loop.train_live(session, generation)
 
 
@@ -88,12 +48,14 @@ def resume_training(model, request: gr.Request):
     with session.lock:
         if session.run is None:
             raise ValueError("There is no run to resume: press Start first.")
-        if session.run.kind != _kind(model):
+        if session.run.kind != kind_of(model):
             raise ValueError(f"The paused run is a {LABELS[session.run.kind]} run: pick {LABELS[session.run.kind]} "
                              f"to resume it, or press Start for a new {model} run.")
         if session.run.out_of_time:
             raise ValueError(f"This run has trained for its {live.TIME_LIMIT_S / 60:.0f} minutes: press Start for a "
                              f"new one.")
+        if loop.reached(session):   # past the step it stopped at, until Pause
+            session.until = 0
         generation = loop.stop(session, "Resume")
     yield from loop.train_live(session, generation)
 
@@ -147,10 +109,11 @@ def _tile_samples(sampler) -> np.ndarray:
 
 
 def pick_model(model: str, request: gr.Request = None):
-    """Show the controls ``model`` uses, with the settings it starts well from. A run of another model pauses
+    """Show the controls ``model`` uses (starting_settings fills them in when the user picks it). A run of another
+    model pauses
     (Resume goes on with it once it is picked again) and its plots go: it went on training, for up to its five
     minutes and holding one of the server's training places, with its curves drawn in the new model's layout."""
-    kind = _kind(model)
+    kind = kind_of(model)
     lr, batch, code = DEFAULTS[kind]
     toy, digits = kind in live.TOY_KINDS, kind in live.DIGIT_KINDS
     session = loop.session_of(request) if getattr(request, "session_hash", None) else None
@@ -162,8 +125,8 @@ def pick_model(model: str, request: gr.Request = None):
                   f"training: pick it again and press Resume to go on with it, or press Start for a new "
                   f"{model} run.")
         cleared = {"value": None}
-    return (gr.update(visible=toy), gr.update(value=lr, visible=lr is not None),
-            gr.update(value=batch, visible=batch is not None), gr.update(value=code, visible=code is not None),
+    return (gr.update(visible=toy), gr.update(visible=lr is not None),
+            gr.update(visible=batch is not None), gr.update(visible=code is not None),
             gr.update(visible=kind == "toy-gmm"), gr.update(visible=kind == "toy-gan"), gr.update(visible=digits),
             gr.update(visible=kind in ("logistic-restore", "mnist-dae")), gr.update(visible=digits),
             gr.update(visible=not toy, label=PICTURE_LABELS.get(kind), **cleared),
@@ -171,10 +134,10 @@ def pick_model(model: str, request: gr.Request = None):
             gr.update(value=None, visible=False), status, gr.update(**cleared))
 
 
-def _kind(model: str) -> str:
-    if model not in MODELS:
-        raise ValueError(f"model must be one of {', '.join(MODELS)}, got {model!r}")
-    return MODELS[model]
+def starting_settings(model: str) -> tuple:
+    """The learning rate, batch size and code size ``model`` starts well from, when the user picks it (a link
+    that picks it sets its own)."""
+    return tuple(gr.skip() if value is None else value for value in DEFAULTS[kind_of(model)])
 
 
 def build() -> None:
@@ -197,10 +160,15 @@ def build() -> None:
             code = gr.Slider(1, 64, value=8, step=1, label="Code size (dimensions of z)")
             components = gr.Slider(1, 20, value=8, step=1, label="Mixture components", visible=False)
             hidden = gr.Slider(4, 256, value=128, step=4, label="Hidden units per layer (G and D)")
-            digits = gr.Radio(["4,000 training digits", "100 training digits"], value="4,000 training digits",
+            digits = gr.Radio(list(TRAINING_SETS), value="4,000 training digits",
                               label="Training set (try 100 to watch it overfit)", visible=False)
             noise = gr.Slider(0.1, 1.0, value=0.5, step=0.05, label="Noise std of the training image", visible=False)
-            seed = gr.Number(value=0, precision=0, label="Seed")
+            seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
+            until = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_STEP, label="Stop at step",
+                              info="0: train until Pause or the time limit", elem_id="train-until")
+            # A link holds the settings its run started with and the step it is at: opened, it trains the same
+            # run to that step (every step is deterministic for a seed), so the plots come out the same.
+            sharing = share.buttons("train", bundle=False)
             compare = gr.Button("Compare with the shipped model", visible=False)
         with gr.Column(scale=3):
             status = gr.Markdown("No run yet: pick a model and press Start.", elem_id="train-status")
@@ -220,8 +188,10 @@ def build() -> None:
                 drawn_note = gr.Markdown(plots.drawn_note({"points": []}))
                 clear = gr.Button("Clear the points")
 
-    controls = [model, data, lr, batch, code, components, hidden, digits, noise, seed, drawn]
+    controls = [model, data, lr, batch, code, components, hidden, digits, noise, seed, until, drawn]
     outputs = [status, picture, digits_image, curves]
+    model.input(starting_settings, model, [lr, batch, code], concurrency_limit=None, concurrency_id="train-control",
+                api_visibility="private")
     model.change(pick_model, model, [data, lr, batch, code, components, hidden, digits, noise, compare, digits_image,
                                      picture, drawing, compare_note, compare_image, status, curves],
                  concurrency_limit=None, concurrency_id="train-control", api_visibility="private")
@@ -243,3 +213,19 @@ def build() -> None:
     clear.click(plots.clear_points, None, [drawn, pad, drawn_note], concurrency_limit=None, concurrency_id="train-control",
                 api_visibility="private")
     get_blocks_context().root_block.unload(loop.free_session)
+
+    def link_values(request: gr.Request) -> dict:
+        session = loop.existing_session(request)
+        if session is None or session.run is None:
+            return {}
+        return {**dict(zip(map(id, controls), session.started)), id(until): session.run.step}
+
+    share.view(sharing, share.View(
+        key="train", title="Train", tabs=("train",), run=start, fn=start_training, inputs=controls, outputs=outputs,
+        api_name="train_start", link_values=link_values,
+        params=[share.Param("model", model, short=MODELS),
+                share.Param("data", data, short=DATA, choices=tuple(label for label in DATA if DATA[label] != "drawn")),
+                share.Param("lr", lr), share.Param("batch", batch), share.Param("code", code),
+                share.Param("components", components), share.Param("hidden", hidden),
+                share.Param("digits", digits, short=TRAINING_SETS), share.Param("noise", noise),
+                share.Param("seed", seed), share.Param("until", until)]))

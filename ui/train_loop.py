@@ -27,6 +27,8 @@ class Session:
     stops as soon as it is no longer the newest, so Pause stops the CPU work within a fraction of a second."""
 
     run: object | None = None
+    started: tuple = ()   # the controls' values when the run started (its link holds these)
+    until: int = 0        # the step the run stops at ("Stop at step"; 0: until Pause)
     generation: int = 0
     stopped_by: str = ""  # what ended the last loop: "Pause", "Start", "Resume", "Reset" or "closed"
     lock: threading.Lock = field(default_factory=threading.Lock)       # guards run and generation
@@ -41,6 +43,12 @@ def session_of(request: gr.Request) -> Session:
     key = getattr(request, "session_hash", None) or "no-session"
     with _SESSIONS_LOCK:
         return _SESSIONS.setdefault(key, Session())
+
+
+def existing_session(request: gr.Request) -> Session | None:
+    """The session's run holder if it has one (nothing is made for a page that never trained)."""
+    with _SESSIONS_LOCK:
+        return _SESSIONS.get(getattr(request, "session_hash", None) or "no-session")
 
 
 def free_session(request: gr.Request) -> None:
@@ -95,7 +103,7 @@ def train_live(session: Session, generation: int):
             started = time.perf_counter()
             with session.training:
                 _advance(run, session, generation, FRAME_S * 0.75)
-            if session.generation != generation or run.out_of_time:
+            if session.generation != generation or run.out_of_time or reached(session):
                 break
             fresh = time.perf_counter() - last_picture >= PICTURE_EVERY_S or run.kind not in live.DIGIT_KINDS
             figure, image = run_picture(run) if fresh else (gr.skip(), gr.skip())
@@ -105,22 +113,35 @@ def train_live(session: Session, generation: int):
         if run.out_of_time:
             yield (f"Stopped: this run has trained for its {live.TIME_LIMIT_S / 60:.0f} minutes (step {run.step}). "
                    f"Press Start for a new one.", *run_picture(run), run_curves(run))
+        elif reached(session) and session.generation == generation:
+            yield (f"**Stopped at step {run.step}**, as *Stop at step* asked, after {run.seconds:.0f} s of "
+                   f"training. Resume goes on from here.", *run_picture(run), run_curves(run))
         elif session.stopped_by == "Pause":
-            yield paused(run), gr.skip(), gr.skip(), gr.skip()  # the plots stay as last drawn
+            # The plots at the step the status names (the last frame's were up to a second older): a link made now
+            # trains to this step and draws these.
+            yield paused(run), *run_picture(run), run_curves(run)
     finally:
         if session.generation == generation:
             live.POOL.leave(session)
 
 
+def reached(session: Session) -> bool:
+    """Whether the session's run is at the step it was asked to stop at."""
+    return bool(session.until) and session.run is not None and session.run.step >= session.until
+
+
 def _advance(run, session: Session, generation: int, seconds: float) -> None:
-    """Train for ``seconds`` in small chunks, stopping early when the session pauses or restarts. Kinds that
-    converge within a second go step by step at first (STEP_BY_STEP)."""
+    """Train for ``seconds`` in small chunks, stopping early when the session pauses or restarts, and at the
+    session's ``until`` step exactly. Kinds that converge within a second go step by step at first
+    (STEP_BY_STEP)."""
     deadline = time.perf_counter() + seconds
     budget = max(1, run.step // 2) if run.kind in STEP_BY_STEP else np.inf
+    if session.until:
+        budget = min(budget, max(0, session.until - run.step))
     while budget > 0 and time.perf_counter() < deadline and session.generation == generation and not run.out_of_time:
         run.advance(min(run.chunk, budget))
         budget -= run.chunk
-    if budget <= 0:
+    if budget <= 0 and not reached(session):
         time.sleep(max(0.0, deadline - time.perf_counter()))
 
 

@@ -7,9 +7,9 @@ import pytest
 
 from generators import live
 from generators.live.pool import Pool
-from ui import train, train_loop, train_plots
+from ui import train, train_loop, train_plots, train_settings
 
-GAN = ("GAN on 2-D points", "Ring of 8 Gaussians", 1e-3, 64, 4, 8, 32, "4,000 training digits", 0.5, 0,
+GAN = ("GAN on 2-D points", "Ring of 8 Gaussians", 1e-3, 64, 4, 8, 32, "4,000 training digits", 0.5, 0, 0,
        {"points": [], "labels": []})
 
 
@@ -138,3 +138,58 @@ def test_a_run_stops_itself_after_five_minutes_and_says_so(pool):
     assert session.run.out_of_time and pool.count() == 0
     with pytest.raises(gr.Error, match="5 minutes"):
         next(train.resume_training("GAN on 2-D points", _request("test-limit")))
+
+
+def test_stop_at_step_ends_the_run_there_exactly_and_the_same_settings_give_the_same_run(pool):
+    """What a Train link relies on: a run stops at the asked step whatever its frames' sizes (the GAN trains five
+    steps a chunk, 23 is not a multiple), and every step is seeded, so two runs end at the same losses."""
+    settings = (*GAN[:9], 3, 23, GAN[-1])      # seed 3, stop at step 23
+    runs = []
+    for name in ("test-until-a", "test-until-b"):
+        frames = list(train.start_training(*settings, _request(name)))
+        assert "Stopped at step 23" in frames[-1][0] and frames[-1][1] is not None
+        runs.append(train_loop._SESSIONS[name].run)
+    assert [run.step for run in runs] == [23, 23] and runs[0].losses == runs[1].losses
+    assert pool.count() == 0, "a run that stopped gives its place back"
+    stream = train.resume_training(GAN[0], _request("test-until-a"))
+    _frames(stream, 2)
+    assert runs[0].step > 23, "Resume goes on past the step"
+    train.pause_training(_request("test-until-a"))
+
+
+def test_a_train_link_holds_the_settings_its_run_started_with_and_the_step_it_is_at(pool):
+    from ui import links, share
+
+    with gr.Blocks() as blocks:
+        train.build()
+    view = share._VIEWS["train"]
+    shown = {getattr(block, "elem_id", None) for block in blocks.blocks.values()}
+    assert view.run.elem_id == "train-start" and "link-train" in shown
+    assert "bundle-train" not in shown, "no bundle: a replay cannot run a live session's training"
+    settings = (*GAN[:2], 2e-3, *GAN[3:9], 4, 9, GAN[-1])      # lr 0.002, seed 4, stop at step 9
+    list(train.start_training(*settings, _request("test-link")))
+    controls = {id(p.component): p.component.value for p in view.params}   # the controls, back at their defaults
+    fields = links.encode(view, {**controls, **view.link_values(_request("test-link"))})
+    assert fields == {"view": "train", "model": "toy-gan", "data": "ring8", "lr": "0.002", "batch": "64",
+                      "code": "4", "components": "8", "hidden": "32", "digits": "4000", "noise": "0.5", "seed": "4",
+                      "until": "9"}
+    assert view.link_values(_request("test-no-run")) == {}, "no run: the link holds the controls"
+    found = links.decode("?view=train&model=mnist-vae&data=drawn&lr=0.002&until=50", {"train": view})
+    by_name = {p.name: found.values[id(p.component)] for p in view.params}
+    assert by_name["model"] == "Digits: small VAE" and by_name["lr"] == 0.002 and by_name["until"] == 50
+    assert by_name["data"] == "Ring of 8 Gaussians" and "data='drawn' is not one of the choices" in found.notes[0]
+
+
+def test_a_model_picked_by_hand_starts_from_its_settings_and_one_a_link_picks_keeps_the_links():
+    """pick_model (the model's change: a click or a link) shows the model's controls; starting_settings (its input:
+    a click only) fills them in. One handler doing both wrote the defaults over a link's learning rate."""
+    assert train.starting_settings("Digits: small VAE") == train_settings.DEFAULTS["mnist-vae"]
+    assert train.starting_settings("GMM by EM on 2-D points") == (gr.skip(),) * 3
+    updates = train.pick_model("Digits: small VAE")
+    assert all("value" not in update for update in updates[1:4]) and updates[1]["visible"] is True
+    with gr.Blocks() as blocks:
+        train.build()
+    model = next(c for c in blocks.blocks.values() if getattr(c, "elem_id", None) == "train-model")
+    by_trigger = {trigger: f.fn.__name__ for f in blocks.fns.values() for block, trigger in f.targets
+                  if block == model._id}
+    assert by_trigger == {"change": "pick_model", "input": "starting_settings"}
