@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
+from gradio.context import get_blocks_context
 
 from ui import share, sweeps
 from ui.common import LATEX
@@ -222,4 +223,7 @@ def _guided(lesson_bar: Bar) -> None:
         None, lesson_bar.box, lesson_bar.box, js=share.COPY_JS, api_visibility="private")
     lesson_bar.close.click(lambda: (gr.update(visible=False), None), None, [lesson_bar.group, lesson_bar.place],
                            api_visibility="private", queue=False)
-    gr.on(None, _opened, lesson_bar.query, shown, js="() => window.location.search", api_visibility="private")
+    # On page load only. (gr.on with no trigger also ran on every change of the query box: after a step's link
+    # had opened the page, each Next or Back put the bar back at the address's step while the view moved on.)
+    get_blocks_context().root_block.load(_opened, lesson_bar.query, shown, js="() => window.location.search",
+                                         api_visibility="private")

@@ -68,4 +68,9 @@ def test_a_lesson_walks_from_start_to_its_last_step_and_its_link_reopens_there(b
     fresh.locator(f"#lesson-text >> text=step {len(lesson.steps)} of {len(lesson.steps)}").wait_for(timeout=30_000)
     _settle(fresh, 1)
     assert fresh.evaluate(ERRORS) == []
+    # A class opened at a step goes on from there: Back opens the step before, and the bar stays on it (it went
+    # back to the address's step when the page's load event also ran on every change of the step).
+    fresh.locator("#lesson-back").click()
+    _settle(fresh, 2)
+    assert f"step {len(lesson.steps) - 1} of {len(lesson.steps)}" in fresh.locator("#lesson-text").first.inner_text()
     fresh.close()

@@ -149,3 +149,12 @@ def test_a_link_with_an_image_sets_the_draw_pad_but_never_waits_to_read_it():
     assert updates[id(pads[0])] == gr.skip()
     changed = [component for component, value in zip(page.read, current) if updates[id(component)] != value]
     assert len(changed) == 1 and Path(updates[id(changed[0])]).name == "camera.png"
+
+
+def test_a_steps_address_opens_the_bar_on_page_load_only():
+    """gr.on with no trigger runs on load and on every change of its input: each Next or Back changes the query
+    box, and the bar went back to the step in the page's address while the view moved on."""
+    import app
+
+    opened = [f for f in app.demo.fns.values() if getattr(f.fn, "__name__", "") == "_opened"]
+    assert len(opened) == 1 and [trigger for _, trigger in opened[0].targets] == ["load"]
