@@ -2,6 +2,7 @@
 file is refused with a message that names what is wrong."""
 
 import urllib.parse
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
@@ -38,8 +39,10 @@ def test_every_step_runs_its_view_in_process_and_shows_a_picture(key, monkeypatc
     walk in tests/e2e/test_lessons.py covers the lesson bar itself). The sweeps steps are left to
     tests/ui/test_sweeps.py and tests/generators/test_sweeps.py: a full sweep takes 5-16 s. A repair step searches
     for 10 steps, not 150 (3-5 s each): the step's settings are what is tested here, the full search in
-    tests/generators/sample/test_latent.py and tests/test_app.py."""
+    tests/generators/sample/test_latent.py and tests/test_app.py. A Train step, a live run in a browser session,
+    trains to step 20 in a session of the test's own; stopping at the asked step: tests/ui/test_train.py."""
     import app   # builds the page: every view registered
+    from ui import train_loop
     from ui.sample import repair
 
     monkeypatch.setattr(repair, "REPAIR_STEPS", 10)
@@ -50,6 +53,15 @@ def test_every_step_runs_its_view_in_process_and_shows_a_picture(key, monkeypatc
         if step.view == "sweeps":
             continue
         found = links.decode(lessons.step_query(key, index), page.views)
+        if step.view == "train":
+            until = found.view.param("until").component
+            assert found.values[id(until)] > 0, "a lesson's run stops by itself"
+            settings = {**found.values, id(until): 20}
+            session = SimpleNamespace(session_hash=f"lesson-{key}-{index}")
+            frames = list(found.view.fn(*(settings.get(id(c), c.value) for c in found.view.inputs), session))
+            train_loop.free_session(session)
+            assert "Stopped at step 20" in frames[-1][0] and frames[-1][1] is not None, (key, index, frames[-1][0])
+            continue
         files = {u.name: found.named[u.name] for u in found.view.uploads if found.named.get(u.name) is not None}
         output = bundles.call(found.view, found.values, files)
         shown = output if isinstance(output, tuple) else (output,)
