@@ -111,8 +111,8 @@ class View:
     pictures: list = field(default_factory=list)
     when: tuple | None = None             # (component, values): the view is the one shown when it holds these
     models: Callable = lambda values: []  # registry names the run used, from {param or upload name: value}
-    # Control values (component id -> value) a link takes instead of the controls', from the gr.Request of the
-    # Copy link click: the Train tab's link holds the settings its run started with, and the step it is at.
+    # (settings, gr.Request) of a Copy link click -> control values (component id -> value) the link takes
+    # instead of those: the Train tab's link holds the settings its run started with, and the step it is at.
     link_values: Callable | None = None
 
     def components(self) -> list:

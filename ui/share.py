@@ -131,7 +131,7 @@ def view(sharing: Sharing, *views: View) -> None:
     def make_link(request: gr.Request, *values):
         chosen, settings = _chosen(views, dict(zip(map(id, controls), values)))
         if chosen.link_values is not None:
-            settings = {**settings, **chosen.link_values(request)}
+            settings = {**settings, **chosen.link_values(settings, request)}
         return gr.update(value="?" + urllib.parse.urlencode(encode(chosen, settings), doseq=True, safe="/"), visible=True)
 
     def make_bundle(*values):

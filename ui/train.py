@@ -214,9 +214,11 @@ def build() -> None:
                 api_visibility="private")
     get_blocks_context().root_block.unload(loop.free_session)
 
-    def link_values(request: gr.Request) -> dict:
+    def link_values(settings: dict, request: gr.Request) -> dict:
+        """The shown run's settings and step; none when no run is shown (the plots go when another model is
+        picked, and the run of the old one pauses)."""
         session = loop.existing_session(request)
-        if session is None or session.run is None:
+        if session is None or session.run is None or session.run.kind != MODELS.get(settings.get(id(model))):
             return {}
         return {**dict(zip(map(id, controls), session.started)), id(until): session.run.step}
 

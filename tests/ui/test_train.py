@@ -169,11 +169,13 @@ def test_a_train_link_holds_the_settings_its_run_started_with_and_the_step_it_is
     settings = (*GAN[:2], 2e-3, *GAN[3:9], 4, 9, GAN[-1])      # lr 0.002, seed 4, stop at step 9
     list(train.start_training(*settings, _request("test-link")))
     controls = {id(p.component): p.component.value for p in view.params}   # the controls, back at their defaults
-    fields = links.encode(view, {**controls, **view.link_values(_request("test-link"))})
+    fields = links.encode(view, {**controls, **view.link_values(controls, _request("test-link"))})
     assert fields == {"view": "train", "model": "toy-gan", "data": "ring8", "lr": "0.002", "batch": "64",
                       "code": "4", "components": "8", "hidden": "32", "digits": "4000", "noise": "0.5", "seed": "4",
                       "until": "9"}
-    assert view.link_values(_request("test-no-run")) == {}, "no run: the link holds the controls"
+    assert view.link_values(controls, _request("test-no-run")) == {}, "no run: the link holds the controls"
+    other = {**controls, id(view.param("model").component): "Digits: small VAE"}
+    assert view.link_values(other, _request("test-link")) == {}, "another model picked: the run is not shown"
     found = links.decode("?view=train&model=mnist-vae&data=drawn&lr=0.002&until=50", {"train": view})
     by_name = {p.name: found.values[id(p.component)] for p in view.params}
     assert by_name["model"] == "Digits: small VAE" and by_name["lr"] == 0.002 and by_name["until"] == 50
