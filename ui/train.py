@@ -29,8 +29,8 @@ def start_training(model, data, lr, batch, code, components, hidden, digits, noi
     session = loop.session_of(request)
     yield "Setting up the run (the first one loads PyTorch: a few seconds)...", gr.skip(), gr.skip(), gr.skip()
     try:
-        run = live.start(kind, seed=seed, **hyperparameters(kind, data, lr, batch, code, components, hidden, digits, noise,
-                                                  drawn))
+        run = live.start(kind, seed=seed, **hyperparameters(kind, data, lr, batch, code, components, hidden, digits,
+                                                             noise, drawn))
     except ValueError as error:
         yield f"Not started: {error}", gr.skip(), gr.skip(), gr.skip()
         raise
@@ -110,9 +110,9 @@ def _tile_samples(sampler) -> np.ndarray:
 
 def pick_model(model: str, request: gr.Request = None):
     """Show the controls ``model`` uses (starting_settings fills them in when the user picks it). A run of another
-    model pauses
-    (Resume goes on with it once it is picked again) and its plots go: it went on training, for up to its five
-    minutes and holding one of the server's training places, with its curves drawn in the new model's layout."""
+    model pauses (Resume goes on with it once it is picked again) and its plots go: it went on training, for up to
+    its five minutes and holding one of the server's training places, with its curves drawn in the new model's
+    layout."""
     kind = kind_of(model)
     lr, batch, code = DEFAULTS[kind]
     toy, digits = kind in live.TOY_KINDS, kind in live.DIGIT_KINDS
