@@ -93,7 +93,7 @@ def build_map() -> None:
         with gr.Column(scale=2):
             # A picture, not a gr.Plot: it has its own download and full-screen buttons, and a bundle holds it.
             plane = gr.Image(label="VAE latent plane", type="filepath", format="png", interactive=False,
-                             height=640, elem_id="latent-map")
+                             elem_id="latent-map")
     go.click(latent_map_plot, inputs=size, outputs=[plane, note], api_name="latent_map",
              concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     share.view(sharing, share.View(
