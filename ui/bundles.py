@@ -15,7 +15,8 @@ from PIL import Image
 
 from generators import api, bundle
 from ui.caches import cache_bytes
-from ui.links import View, decode, encode, fixed, pixels
+from ui.common import pixels
+from ui.links import View, decode, encode, fixed
 
 
 def pack(item: View, settings: dict) -> str:

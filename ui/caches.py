@@ -107,3 +107,8 @@ class ExampleCache:
 def file_digest(path) -> str:
     """sha256 of a file's bytes (an example reaches a handler under a cache path, not its asset path)."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def pixel_digest(image) -> str:
+    """sha256 of an array's shape and pixels (an image editor hands over arrays, not files)."""
+    return hashlib.sha256(repr(image.shape).encode() + image.tobytes()).hexdigest()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import gradio as gr
 import numpy as np
+from PIL import Image
 
 from generators import imaging
 from generators.checkpoint import CheckpointError
@@ -132,6 +133,20 @@ def brush_ready(listener, editor: gr.ImageEditor) -> None:
 def display(image: np.ndarray) -> np.ndarray:
     """Contract image -> uint8 for Gradio."""
     return imaging.to_uint8(image)
+
+
+def pixels(value) -> np.ndarray | None:
+    """An image input's value as uint8 pixels at full size, in the image contract (transparent pixels over
+    white): a file path, an array, or an image editor's value (its composite); None when there is none."""
+    if isinstance(value, dict):          # gr.ImageEditor, gr.Sketchpad: {"background", "layers", "composite"}
+        value = value.get("composite")
+    if value is None:
+        return None
+    if isinstance(value, np.ndarray):
+        image = imaging.pil_to_float(Image.fromarray(value))
+    else:
+        image, _ = imaging.load_image(value, max_side=1 << 16)
+    return display(image)
 
 
 def fixed_decimals(frame, places: dict[str, int]):

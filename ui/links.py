@@ -6,7 +6,6 @@ named in its notes and the default used. See ui.share for the rules a link follo
 
 from __future__ import annotations
 
-import hashlib
 import math
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -14,12 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import gradio as gr
-import numpy as np
-from PIL import Image
 
-from generators import imaging
-from ui.caches import file_digest
-from ui.common import examples
+from ui.caches import file_digest, pixel_digest
+from ui.common import examples, pixels
 
 # Link keys that belong to the page, not to a view: a lesson step's link adds them (ui.lessons reads them).
 PAGE_KEYS = ("lesson", "step")
@@ -66,8 +62,8 @@ class Upload:
             if found is None or found.min() == found.max():
                 return NONE
             digests = _DIGESTS.setdefault(("pixels", self.folder, self.files), {
-                _pixel_digest(pixels(p)): name for name, p in self.examples().items()})
-            return digests.get(_pixel_digest(found), UPLOAD)
+                pixel_digest(pixels(p)): name for name, p in self.examples().items()})
+            return digests.get(pixel_digest(found), UPLOAD)
         if not value:
             return NONE
         digests = _DIGESTS.setdefault((self.folder, self.files), {file_digest(p): name for name, p in self.examples().items()})
@@ -75,24 +71,6 @@ class Upload:
 
 
 _DIGESTS: dict[tuple, dict[str, str]] = {}   # (how, folder, files) -> {sha256 of an example: its file name}
-
-
-def pixels(value) -> np.ndarray | None:
-    """An image input's value as uint8 pixels at full size, in the image contract (transparent pixels over
-    white): a file path, an array, or an image editor's value (its composite); None when there is none."""
-    if isinstance(value, dict):          # gr.ImageEditor, gr.Sketchpad: {"background", "layers", "composite"}
-        value = value.get("composite")
-    if value is None:
-        return None
-    if isinstance(value, np.ndarray):
-        image = imaging.pil_to_float(Image.fromarray(value))
-    else:
-        image, _ = imaging.load_image(value, max_side=1 << 16)
-    return imaging.to_uint8(image)
-
-
-def _pixel_digest(image: np.ndarray) -> str:
-    return hashlib.sha256(repr(image.shape).encode() + image.tobytes()).hexdigest()
 
 
 @dataclass
