@@ -222,3 +222,33 @@ def test_the_draw_rooms_link_names_an_example_drawing_and_its_bundle_holds_the_d
     verdict, stored, replayed = bundles.replay(path, {"sample/draw": view})
     assert verdict.startswith("**identical**"), verdict
     assert [name for _, name in stored] == ["mnist-view-28-28", "vae-reconstruction"]
+
+
+def test_after_sample_this_digit_the_link_and_the_bundle_are_of_that_digit(folders):
+    """The sheet comes from Sample or from Sample this digit; Copy link and Download bundle described Sample's,
+    so a link made after asking for 3s opened a sheet of every digit (and its bundle replayed "not identical")."""
+    from generators import bundle
+    from ui import bundles, links, share
+    from ui.sample import generate
+
+    with gr.Blocks() as blocks:
+        generate.build()
+    [make_link] = [f for f in blocks.fns.values() if any(
+        getattr(blocks.blocks.get(block), "elem_id", None) == "link-sample-generate" for block, _ in f.targets)]
+    view = share._VIEWS["sample/digit"]
+    by_name = {p.name: p.component for p in view.params}
+    drawn_by = view.when[0]
+    values = {id(by_name["model"]): "GMM: PCA + Gaussian mixture", id(by_name["digit"]): "3",
+              id(by_name["count"]): 9, id(by_name["seed"]): 5}
+    for shown, expected in (("all", "?view=sample/generate&model=mnist-gmm&count=9&seed=5"),
+                            ("digit", "?view=sample/digit&model=mnist-gmm&digit=3&count=9&seed=5")):
+        settings = {**values, id(drawn_by): shown}
+        link = make_link.fn(None, *(settings[id(c)] for c in make_link.inputs))
+        assert link["value"] == expected
+    assert links.decode(expected, share._VIEWS).values[id(drawn_by)] == "digit"
+
+    sheet, _ = generate.draw_digit("GMM: PCA + Gaussian mixture", "3", 9, 5)
+    path = bundles.pack(view, {**values, id(drawn_by): "digit", id(view.pictures[0]): sheet})
+    assert bundle.read(path).meta["api_name"] == "/sample_digit"
+    verdict, _, _ = bundles.replay(path, {"sample/digit": view})
+    assert verdict.startswith("**identical**"), verdict

@@ -120,6 +120,8 @@ def build() -> None:
                 digit = gr.Dropdown(DIGITS, value="3", label="Digit", min_width=80)
                 go_digit = gr.Button("Sample this digit")
             compare = gr.Button("Compare all three models")
+            # Which button drew the sheet: its Copy link and bundle follow it ("Sample" or "Sample this digit").
+            drawn_by = gr.Textbox("all", visible=False)
         with gr.Column(scale=2):
             samples = output_image("Samples", elem_id="sample-samples")
             figures = gr.Markdown(label="Figures")
@@ -136,15 +138,25 @@ def build() -> None:
     heavy = dict(concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     sample_event = dict(fn=draw_samples, inputs=[model, count, seed], outputs=[samples, figures], **heavy)
     show_learned = dict(fn=gmm_components, inputs=model, outputs=[means, learned])
-    go.click(**sample_event, api_name="sample").then(**show_learned, api_visibility="private")
+    quick = dict(queue=False, api_visibility="private")
+    go.click(**sample_event, api_name="sample").success(lambda: "all", None, drawn_by, **quick).then(
+        **show_learned, api_visibility="private")
     dice.click(random_seed, outputs=seed, api_visibility="private").then(
-        **sample_event, api_visibility="private").then(**show_learned, api_visibility="private")
+        **sample_event, api_visibility="private").success(lambda: "all", None, drawn_by, **quick).then(
+        **show_learned, api_visibility="private")
     go_digit.click(draw_digit, inputs=[model, digit, count, seed], outputs=[samples, figures], api_name="sample_digit",
-                   **heavy)
+                   **heavy).success(lambda: "digit", None, drawn_by, **quick)
     compare.click(compare_samples, inputs=[count, seed], outputs=sides, api_name="compare", **heavy)
     model.change(**show_learned, api_name="components")
     share.view(sharing, share.View(
         key="sample/generate", title="Sample · Generate", tabs=("sample", "sample/generate"), run=go,
         fn=draw_samples, inputs=[model, count, seed], outputs=[samples, figures], api_name="sample",
         params=[share.Param("model", model, short=SAMPLERS), share.Param("count", count), share.Param("seed", seed)],
-        pictures=[samples], models=lambda values: [model_name(values["model"], SAMPLERS)]))
+        pictures=[samples], when=(drawn_by, ("all",)), models=lambda values: [model_name(values["model"], SAMPLERS)]),
+        share.View(
+        key="sample/digit", title="Sample · one digit", tabs=("sample", "sample/generate"), run=go_digit,
+        fn=draw_digit, inputs=[model, digit, count, seed], outputs=[samples, figures], api_name="sample_digit",
+        params=[share.Param("model", model, short=SAMPLERS), share.Param("digit", digit), share.Param("count", count),
+                share.Param("seed", seed)],
+        pictures=[samples], when=(drawn_by, ("digit",)),
+        models=lambda values: [model_name(values["model"], SAMPLERS), api.DIGIT_READER]))
