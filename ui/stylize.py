@@ -141,8 +141,15 @@ def _run_gatys(content, style_path, strength, preserve_colors, content_weight, s
 
 def example_result(content_path):
     """(image, status) of a content example through the default painting network, with every default."""
-    image, status, _ = next(run(content_path, next(iter(METHODS)), _default_fast()))
+    image, status, _ = next(run(content_path, **example_settings()))
     return image, status
+
+
+def example_settings() -> dict:
+    """The method, painting, strength and colour choice example_result runs with. A click on a content example
+    sets the controls to them, so that the controls, a link and a bundle say what made the result shown."""
+    return {"method_label": next(iter(METHODS)), "fast_style": _default_fast(), "strength": 1.0,
+            "preserve_colors": False}
 
 
 def method_controls(method_label: str):
@@ -249,6 +256,8 @@ def build() -> None:
     # it, so the click itself stops the run, as a newer run would), and no loss curve: a fast network has none.
     supersede_on(shipped.dataset.click, "stylize")
     shipped.dataset.click(lambda: None, outputs=losses, queue=False, api_visibility="private")
+    shipped.dataset.click(lambda: list(example_settings().values()), outputs=[method, fast_style, strength, preserve],
+                          queue=False, api_visibility="private")
     # One run button, three views: which one a link or bundle names follows the Method radio.
     photo = share.Upload("content", content, "stylize", default=str(ASSETS / "stylize" / "astronaut.png"))
     painting = share.Upload("style", style_image, files=tuple(_style_examples()), default=str(DEFAULT_STYLE))

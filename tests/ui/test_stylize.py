@@ -109,3 +109,23 @@ def test_a_huge_painting_is_downscaled_with_a_notice(files):
     image, status, _ = _run(files[1], REINHARD, files[6])[-1]
     assert image.shape[2] == 3
     assert "Style: The image was 3000x2400; it was downscaled to 1024x819" in status
+
+
+def test_a_content_example_sets_the_controls_it_shows_so_its_link_and_bundle_match(tmp_path, monkeypatch):
+    """A content example shows the photograph through the default painting network whatever the controls say;
+    with another method or painting picked, Copy link and the bundle described a result that was not shown."""
+    from ui import bundles, share
+
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path))
+    with gr.Blocks() as blocks:
+        stylize.build()
+    view = share._VIEWS["stylize/fast"]
+    controls = [view.when[0], *(view.param(name).component for name in ("style", "strength", "preserve"))]
+    [setter] = [f for f in blocks.fns.values() if [c._id for c in f.outputs] == [c._id for c in controls]]
+    values = dict(zip(map(id, controls), setter.fn()))
+    assert values[id(controls[0])] in view.when[1], "the example's method is the fast network's"
+    photo = view.uploads[0].examples()["rocket.png"]
+    image, _ = stylize.example_result(photo)
+    path = bundles.pack(view, {**values, id(view.uploads[0].component): photo, id(view.pictures[0]): image})
+    verdict, _, _ = bundles.replay(path, {"stylize/fast": view})
+    assert verdict.startswith("**identical**"), verdict
