@@ -1,5 +1,5 @@
 """Stylize tab: repaint a photograph in the look of a style, by optimisation, by a trained network, or by
-matching colour statistics."""
+matching colour statistics. Its methods, paintings and example settings: ui/stylize_choices.py."""
 
 from __future__ import annotations
 
@@ -11,25 +11,17 @@ import numpy as np
 import pandas as pd
 
 from generators import api, imaging, style, vgg19
-from generators.style import paintings
 from ui import share
 from ui.common import (ASSETS, HEAVY, HEAVY_LIMIT, MAX_SEED, display, examples, friendly_errors,
                        nothing_uploaded, output_image, prose, upload_image)
 from ui.stop import newest_run_wins, run_buttons, stop_on, stoppable, stopped_note, supersede_on
 from ui.gpu import on_gpu
+from ui.stylize_choices import (DEFAULT_STYLE, METHODS, default_fast, example_settings, fast_choices, network_note,
+                                style_examples, style_file)
 
 MAX_SIDE = 1024
 TIME_CAP_S = 180
 SEND_EVERY = 0.5
-# The style image a first click uses, so every method works with the default inputs.
-DEFAULT_STYLE = paintings.path("starry-night")  # a first click on colour transfer has a style to use
-# Label shown in the UI -> method name of generators.style.stylize
-METHODS = {
-    "Fast network (Johnson et al.)": "fast",
-    "Optimisation (Gatys et al.)": "gatys",
-    "Colour transfer (Reinhard et al.)": "reinhard",
-    "Histogram matching": "histogram",
-}
 PLOT_COLUMNS = ["step", "loss", "term"]
 
 
@@ -145,48 +137,11 @@ def example_result(content_path):
     return image, status
 
 
-def example_settings() -> dict:
-    """The method, painting, strength and colour choice example_result runs with. A click on a content example
-    sets the controls to them, so that the controls, a link and a bundle say what made the result shown."""
-    return {"method_label": next(iter(METHODS)), "fast_style": _default_fast(), "strength": 1.0,
-            "preserve_colors": False}
-
-
 def method_controls(method_label: str):
     """Show the controls that the chosen method uses."""
     method = METHODS.get(method_label, "fast")
     return (gr.update(visible=method == "fast"), gr.update(visible=method != "fast"),
             gr.update(visible=method == "gatys"), gr.update(visible=method == "gatys"))
-
-
-def _style_file(name: str) -> str | None:
-    """The painting a shipped fast style was trained on (assets/stylize/styles/<name>.jpg)."""
-    path = paintings.path(name) if name in paintings.PAINTINGS else None
-    return str(path) if path is not None and path.exists() else None
-
-
-def _style_examples() -> list[str]:
-    """The six paintings first, then the other style images in assets/stylize/styles/."""
-    return [str(paintings.path(name)) for name in paintings.PAINTINGS] + examples("stylize/styles")
-
-
-def _default_fast() -> str:
-    """The Starry Night where it ships (the style most people know), else the first shipped style."""
-    names = api.fast_styles()
-    return "starry-night" if "starry-night" in names else names[0]
-
-
-def _fast_choices() -> list[tuple[str, str]]:
-    """(label, style name) for the dropdown: 'The Starry Night (Vincent van Gogh, 1889)' -> 'starry-night'."""
-    return [(paintings.label(name) if name in paintings.PAINTINGS else name, name) for name in api.fast_styles()]
-
-
-def _network_note() -> str:
-    weights = vgg19.weights_path()
-    if weights is not None:
-        return f"VGG-19's ImageNet weights are on this machine (`{weights.parent}`)."
-    return ("Unticked, the feature network is **random multi-scale filters** (works offline). Ticking VGG-19 "
-            f"downloads `{vgg19.FILE}` (~{vgg19.MB} MB) once from download.pytorch.org.")
 
 
 INTRO = ("Repaint a photograph in the look of a style: by optimising the pixels (Gatys), with a network trained "
@@ -210,12 +165,12 @@ def build() -> None:
                                   label="Content examples (scikit-image): a click shows the default trained style")
             method = gr.Radio(list(METHODS), value=next(iter(METHODS)), label="Method")
             with gr.Column(visible=True) as fast_group:   # full width: the paintings' labels are long
-                fast_style = gr.Dropdown(_fast_choices(), value=_default_fast(), label="Trained on the painting")
-                trained_on = gr.Image(_style_file(_default_fast()), label="Trained on", height=120,
+                fast_style = gr.Dropdown(fast_choices(), value=default_fast(), label="Trained on the painting")
+                trained_on = gr.Image(style_file(default_fast()), label="Trained on", height=120,
                                       interactive=False, buttons=[])
             with gr.Group(visible=False) as style_group:
                 style_image = upload_image("Style image", height=200, value=str(DEFAULT_STYLE))
-                gr.Examples(_style_examples(), inputs=style_image, label="Style examples (six paintings first)")
+                gr.Examples(style_examples(), inputs=style_image, label="Style examples (six paintings first)")
             strength = gr.Slider(0, 1, value=1, step=0.05, label="Style strength (0 = the photograph)")
             preserve = gr.Checkbox(False, label="Preserve the photograph's colours (luminance-only transfer)")
             with gr.Accordion("Optimisation settings", open=True, visible=False) as gatys_settings:
@@ -230,7 +185,7 @@ def build() -> None:
                     seed = gr.Number(0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
                 use_vgg19 = gr.Checkbox(vgg19.opted_in() or vgg19.weights_path() is not None,
                                         label=f"Use VGG-19 (ImageNet weights; downloads ~{vgg19.MB} MB once)")
-                gr.Markdown(_network_note())
+                gr.Markdown(network_note())
         with gr.Column(scale=2):
             result.render()
             status.render()
@@ -243,7 +198,7 @@ def build() -> None:
     method.change(method_controls, inputs=method, outputs=[fast_group, style_group, gatys_settings, losses],
                   api_visibility="private")
     stop_on(method.input, "stylize")   # another method chosen mid-run: Gatys stops, with its note
-    fast_style.change(_style_file, inputs=fast_style, outputs=trained_on, api_visibility="private")
+    fast_style.change(style_file, inputs=fast_style, outputs=trained_on, api_visibility="private")
     # A new run clears the last status first, so an error never sits next to the previous run's status.
     go.click(lambda: "", outputs=status, queue=False, api_visibility="private")
     inputs = [content, method, fast_style, style_image, strength, preserve, content_weight, style_weight, steps,
@@ -260,7 +215,7 @@ def build() -> None:
                           queue=False, api_visibility="private")
     # One run button, three views: which one a link or bundle names follows the Method radio.
     photo = share.Upload("content", content, "stylize", default=str(ASSETS / "stylize" / "astronaut.png"))
-    painting = share.Upload("style", style_image, files=tuple(_style_examples()), default=str(DEFAULT_STYLE))
+    painting = share.Upload("style", style_image, files=tuple(style_examples()), default=str(DEFAULT_STYLE))
     look = [share.Param("strength", strength), share.Param("preserve", preserve)]
     common = dict(tabs=("stylize",), run=go, fn=run, inputs=inputs, outputs=[result, status, losses],
                   api_name="stylize", pictures=[result])
