@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 import gradio as gr
 import pandas as pd
 
-from generators import api, checks, imaging
+from generators import api, imaging
 from generators import denoise as restore_lib
-from ui import autoencoder, learned_filters, share
+from ui import autoencoder, denoise_sweep, learned_filters, share
 from ui.caches import ExampleCache
 from ui.common import (HEAVY, HEAVY_LIMIT, MAX_SEED, brush_ready, display, examples, fixed_decimals,
                        friendly_errors, output_image, prose, upload_image)
@@ -24,15 +24,12 @@ from ui.gpu import on_gpu
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
-SWEEP_SIDE = 96
-SWEEP_SIGMAS = (5, 15, 25, 35, 50, 75)
 EPLL_TIME_LIMIT = 90.0
 # Methods that take more than a few seconds on a 256 px image: unticked by default, and run last.
 SLOW = ("epll",)
 DEFAULT_METHODS = ["Gaussian filter", "Total variation (Chambolle)", "Non-local means", "Least-squares filter",
                    "CNN denoiser (learned)"]
 TABLE_COLUMNS = ["method", "PSNR (dB)", "SSIM", "seconds"]
-SWEEP_COLUMNS = ["noise σ (0-255 scale)", "PSNR (dB)", "method"]
 # Idea, equation and reference of each method, for the "How each method works" accordion.
 EXPLANATIONS = Path(__file__).with_suffix(".md")
 # A run on an example is deterministic (the corruption is seeded): the same settings again come from here.
@@ -123,29 +120,6 @@ def _summary(sigma: float, notes: list[str], rows: list) -> str:
     return " ".join(text + notes)
 
 
-@on_gpu(120)
-@friendly_errors
-def psnr_sweep(path, grayscale, seed, methods, request: gr.Request = None, progress=gr.Progress()):
-    """PSNR against noise sigma for the chosen noise methods, on the image shrunk to 96 px (a quick sweep).
-    Stop ends it after the current method; the plot keeps the noise levels finished."""
-    clean = load_clean(path, bool(grayscale))
-    clean, _ = imaging.cap_size(clean, SWEEP_SIDE)
-    seed = checks.seed(seed, name="Seed")
-    names, _ = chosen(methods, "Gaussian noise")
-    rows = []
-    with stoppable(request, "denoise-sweep") as stop:
-        for index, sigma255 in enumerate(SWEEP_SIGMAS):
-            progress(index / len(SWEEP_SIGMAS), desc=f"σ = {sigma255}/255")
-            noisy = restore_lib.gaussian_noise(clean, sigma=sigma255 / 255, seed=seed)
-            found = [restore_lib.score(clean, noisy, label="(noisy input)"),
-                     *api.compare_denoisers(clean, noisy, methods=labelled(names), sigma=sigma255 / 255,
-                                            should_stop=stop.is_set)]
-            if stop.is_set():
-                break
-            rows += [(sigma255, round(row.psnr, 2), row.label) for row in found]
-    return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
-
-
 def _models(values: dict) -> list[str]:
     """The shipped models a Denoise run with these settings uses (for its bundle)."""
     colour = bool(values["image"]) and not values["grayscale"] and load_clean(values["image"], False).ndim == 3
@@ -216,12 +190,7 @@ def build() -> None:
             # input it is not told otherwise about an upload ("Drop Media Here" in an empty Results).
             gallery = gr.Gallery(label="Results", columns=4, height="auto", object_fit="contain", format="png",
                                  fit_columns=False, interactive=False, elem_id="denoise-gallery")
-    with gr.Accordion("PSNR against noise level", open=False):
-        sweep = gr.Button("Plot PSNR against sigma for the chosen methods")
-        plot = gr.LinePlot(x=SWEEP_COLUMNS[0], y=SWEEP_COLUMNS[1], color=SWEEP_COLUMNS[2],
-                           x_title="noise σ (0-255 scale)", y_title="PSNR (dB)", color_title="method",
-                           label=f"PSNR on the image shrunk to {SWEEP_SIDE} px, Gaussian noise",
-                           buttons=["export", "fullscreen"])
+    denoise_sweep.build(source, grayscale, seed, methods)
     learned_filters.build(source, grayscale, corruption, sigma255, seed, methods)
     with gr.Accordion("How each method works (idea, equation, reference)", open=False):
         prose(EXPLANATIONS)
@@ -257,5 +226,3 @@ def build() -> None:
                 share.Param("sigma", sigma255), share.Param("rate", rate), share.Param("fraction", fraction),
                 share.Param("seed", seed), share.Param("methods", methods, short=METHODS),
                 share.Param("ising", ising_algorithm), share.Param("ensemble", ensemble)]))
-    sweep.click(psnr_sweep, [source, grayscale, seed, methods], plot, api_name="psnr_sweep",
-                concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
