@@ -22,7 +22,7 @@ import threading
 import gradio as gr
 
 from generators import api, registry
-from ui import caches, denoise, lessons, models, sample, share, stylize, texture, train
+from ui import caches, denoise, lessons, models, page_links, sample, share, stylize, texture, train
 from ui.gpu import zero_gpu
 
 TITLE = "GenLab"
@@ -127,7 +127,7 @@ def build() -> gr.Blocks:
                     else:
                         build_tab()
         share.tabs(tabs, *(label.lower() for label, _ in TABS))
-        share.install(blocks)   # opens the page's link (?view=...) on load; see ui/share.py
+        page_links.install(blocks)   # opens the page's link (?view=...) on load; see ui/page_links.py
     blocks.queue(max_size=QUEUE_SIZE, default_concurrency_limit=4)
     calm_queue(blocks)
     return blocks

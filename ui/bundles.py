@@ -1,6 +1,6 @@
 """Bundles: what a view shows now (its inputs, settings and outputs) as a zip that generators.bundle writes and
 reads, and the replay that runs a bundle's view again in-process and says whether the result is identical.
-ui.share wires them to each view's Download bundle button and to the Reproduce panel."""
+ui.share wires them to each view's Download bundle button, ui.page_links to the Reproduce panel."""
 
 from __future__ import annotations
 

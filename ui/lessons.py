@@ -19,7 +19,7 @@ from pathlib import Path
 import gradio as gr
 from gradio.context import get_blocks_context
 
-from ui import share, sweeps
+from ui import page_links, share, sweeps
 from ui.common import LATEX
 from ui.stop import stop_session
 
@@ -172,7 +172,7 @@ def _start(key: str) -> tuple:
 
 
 def _opened(query) -> tuple:
-    """On page load: a step's link opens the bar at that step (the view itself is set by ui.share)."""
+    """On page load: a step's link opens the bar at that step (the view itself is set by ui.page_links)."""
     where = locate(query)
     return _show(*where) if where else (gr.update(),) * 7
 
@@ -217,7 +217,7 @@ def _guided(lesson_bar: Bar) -> None:
     for event in (start.click(_start, choice, shown, api_visibility="private", queue=False),
                   lesson_bar.back.click(_back, lesson_bar.place, shown, api_visibility="private", queue=False),
                   lesson_bar.next.click(_next, lesson_bar.place, shown, api_visibility="private", queue=False)):
-        share.apply_on(event.then, lesson_bar.query)
+        page_links.apply_on(event.then, lesson_bar.query)
     lesson_bar.link.click(lambda query: gr.update(value=query, visible=True), lesson_bar.query, lesson_bar.box,
                           api_visibility="private", queue=False).then(
         None, lesson_bar.box, lesson_bar.box, js=share.COPY_JS, api_visibility="private")

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from generators import registry
-from ui import share
+from ui import page_links
 from ui.common import HEAVY, HEAVY_LIMIT, fixed_decimals, friendly_errors
 from ui.figures import figure_file
 
@@ -152,5 +152,5 @@ def reproduce_panel() -> None:
         replayed = gr.Gallery(label="Replayed here", columns=3, height=300, format="png")
     # Progress, and the error badge of a refused bundle, on the verdict only: the toast says what was wrong, and
     # a red "Error" on each empty gallery beside it added nothing.
-    go.click(friendly_errors(share.replay), upload, [verdict, stored, replayed], api_visibility="private",
+    go.click(friendly_errors(page_links.replay), upload, [verdict, stored, replayed], api_visibility="private",
              concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT, show_progress_on=[verdict])

@@ -216,7 +216,7 @@ def test_a_bad_upload_shows_an_error_toast_and_the_app_carries_on(page, tmp_path
     upload.set_input_files(str(not_an_image))
     # The file must have landed in the Clean image before the click. In fresh clones it was once written over by
     # the opening example: the page load's link event answered late with the image inputs' old values (fixed in
-    # ui/share.py: that event no longer writes to image inputs; tests/ui/test_lessons.py checks it).
+    # ui/page_links.py: that event no longer writes to image inputs; tests/ui/test_lessons.py checks it).
     wait_or_explain(page, page.locator("#denoise-source img[src*='notes.png']"), "bad-upload-landing",
                     timeout=120_000)
     page.get_by_role("button", name="Corrupt and restore").click()

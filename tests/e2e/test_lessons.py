@@ -20,7 +20,7 @@ ERRORS = """() => [
 
 
 def _settle(page, runs: int) -> None:
-    """Wait for the step's run button to be pressed (the ``runs``-th press of ui.share.RUN_JS), for its run to
+    """Wait for the step's run button to be pressed (the ``runs``-th press of ui.page_links.RUN_JS), for its run to
     show as busy (within a second of the press; a quick one may be over before it is seen), then for it to end."""
     page.wait_for_function(f"Number(document.body.dataset.shareRuns || 0) >= {runs}", timeout=30_000)
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ui import bundles, lessons, links, share
+from ui import bundles, lessons, links, page_links
 
 TOPICS = {"logistic", "generative", "random", "cnn", "style"}
 
@@ -23,7 +23,7 @@ def test_one_lesson_per_seed_topic_with_four_to_eight_steps():
 def test_every_step_is_a_link_the_built_app_opens_without_a_complaint():
     import app   # builds the page: every view registered
 
-    page = share._PAGE[-1]
+    page = page_links._PAGE[-1]
     for lesson in lessons.LESSONS.values():
         for index, step in enumerate(lesson.steps):
             found = links.decode(lessons.step_query(lesson.key, index), page.views)
@@ -48,7 +48,7 @@ def test_every_step_runs_its_view_in_process_and_shows_a_picture(key, monkeypatc
     monkeypatch.setattr(repair, "REPAIR_STEPS", 10)
 
     assert app.demo is not None
-    page = share._PAGE[-1]
+    page = page_links._PAGE[-1]
     for index, step in enumerate(lessons.LESSONS[key].steps):
         if step.view == "sweeps":
             continue
@@ -128,7 +128,7 @@ def test_opening_the_page_never_writes_to_an_image_input():
     answer would write the opening image over an upload made meanwhile (seen in the browser tests)."""
     import app
 
-    page = share._PAGE[-1]
+    page = page_links._PAGE[-1]
     uploads = {component._id for component in page.uploads}
     assert uploads, "the built app has image inputs a link can set"
     appliers = [f for f in app.demo.fns.values() if page.banner in f.outputs and page.run_box in f.outputs]
@@ -147,7 +147,7 @@ def test_a_link_with_an_image_sets_the_draw_pad_but_never_waits_to_read_it():
 
     import app
 
-    page = share._PAGE[-1]
+    page = page_links._PAGE[-1]
     pads = [component for component in page.uploads if isinstance(component, gr.ImageEditor)]
     assert [pad.elem_id for pad in pads] == ["digit-pad"]
     [setter] = [f for f in app.demo.fns.values() if f.targets == [(page.images_box._id, "change")]]

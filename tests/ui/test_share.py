@@ -1,4 +1,4 @@
-"""ui.share: links (encode, decode, what a bad link is told), applying one in-page, and a bundle replayed."""
+"""ui.share and ui.page_links: links (encode, decode, what a bad link is told), applying one in-page, and a bundle replayed."""
 
 import json
 import urllib.parse
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from generators import bundle
-from ui import bundles, links, models, share
+from ui import bundles, links, models, page_links, share
 from ui.common import examples
 
 CAMERA = next(path for path in examples("denoise") if path.endswith("camera.png"))
@@ -39,7 +39,7 @@ def toy():
                     share.Param("methods", methods, short={"Gaussian filter": "gaussian", "Median filter": "median"}),
                     share.Param("gray", gray), share.Param("seed", seed)])
         share.view(sharing, view)
-        page = share.Page({"toy": view}, {"toy": tabs}, gr.Markdown(), gr.Textbox(visible=False),
+        page = page_links.Page({"toy": view}, {"toy": tabs}, gr.Markdown(), gr.Textbox(visible=False),
                           gr.Textbox(visible=False))
     return view, page
 
@@ -147,8 +147,8 @@ def test_the_stylize_views_follow_the_method_and_a_colour_link_keeps_its_method(
 
 def test_apply_on_wires_a_button_to_open_a_link_in_page(monkeypatch):
     """What a Lessons tab does with a step's link: a button that applies it, then runs the view."""
-    for registry in ("_PAGE", "_VIEWS", "_TABS"):
-        monkeypatch.setattr(share, registry, type(getattr(share, registry))())
+    for module, registry in ((page_links, "_PAGE"), (share, "_VIEWS"), (share, "_TABS")):
+        monkeypatch.setattr(module, registry, type(getattr(module, registry))())
     with gr.Blocks() as blocks:
         sigma = gr.Slider(0, 100, value=25, step=1, precision=0)
         go = gr.Button("Go")
@@ -156,8 +156,8 @@ def test_apply_on_wires_a_button_to_open_a_link_in_page(monkeypatch):
             key="lesson-toy", title="Lesson toy", tabs=(), run=go, fn=lambda sigma: None, inputs=[sigma],
             outputs=[], api_name="lesson_toy", params=[share.Param("sigma", sigma)]))
         step = gr.Button("Step 1")
-        share.apply_on(step.click, "?view=lesson-toy&sigma=40")
-        page = share.install(blocks)
+        page_links.apply_on(step.click, "?view=lesson-toy&sigma=40")
+        page = page_links.install(blocks)
     wired = [f.fn for f in blocks.fns.values() if getattr(f.fn, "__name__", "") == "<lambda>" and not f.inputs]
     assert page.uploads == []
     updates = dict(zip(map(id, page.targets()), wired[-1]()))
@@ -193,7 +193,7 @@ def _edited(path: str, target: Path, change) -> Path:
 
 def test_a_bundle_replays_identical(generate_view):
     _, path = generate_view
-    verdict, stored, replayed = share.replay(path)
+    verdict, stored, replayed = page_links.replay(path)
     assert verdict.startswith("**identical**") and "differ" not in verdict
     assert len(stored) == len(replayed) == 1
 
@@ -206,7 +206,7 @@ def test_a_bundle_from_another_version_or_model_is_replayed_with_the_differences
         meta["models"]["mnist-gmm"] = "f" * 64
         meta["params"]["count"] = "999"
 
-    verdict, _, _ = share.replay(_edited(path, tmp_path / "older.zip", older))
+    verdict, _, _ = page_links.replay(_edited(path, tmp_path / "older.zip", older))
     assert "GenLab version differs (bundle 0.0.1" in verdict
     assert "model `mnist-gmm` differs" in verdict
     assert "count='999' is outside 1 to 256: the default 64 was used" in verdict
@@ -216,11 +216,11 @@ def test_a_bundle_from_another_version_or_model_is_replayed_with_the_differences
 def test_a_bundle_of_an_unknown_view_is_refused(generate_view, tmp_path):
     _, path = generate_view
     with pytest.raises(ValueError, match="view 'lessons/1' is not one this GenLab has"):
-        share.replay(_edited(path, tmp_path / "foreign.zip", lambda meta: meta.update(view="lessons/1")))
+        page_links.replay(_edited(path, tmp_path / "foreign.zip", lambda meta: meta.update(view="lessons/1")))
     with pytest.raises(bundle.BundleError, match="no params.json"):
         with zipfile.ZipFile(tmp_path / "empty.zip", "w") as archive:
             archive.writestr("inputs/a.png", b"")
-        share.replay(tmp_path / "empty.zip")
+        page_links.replay(tmp_path / "empty.zip")
 
 
 def test_the_bundle_holds_the_outputs_the_params_the_model_hash_and_a_script(generate_view):
