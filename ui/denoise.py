@@ -138,15 +138,19 @@ def to_editor(path, grayscale):
     return {"background": display(imaging.to_rgb(image)), "layers": [], "composite": None}
 
 
-def show_controls(kind: str, methods: list[str]):
-    """The sliders of the chosen corruption; for missing pixels, tick Biharmonic inpainting if no method that
-    fills holes is ticked, so the first click works. The methods are written back only then: a box ticked while
-    this event ran would otherwise be unticked again."""
+def show_sliders(kind: str):
+    """The sliders of the chosen corruption (on every change: a click, a link, a lesson step)."""
+    return (gr.update(visible=kind == "Gaussian noise"), gr.update(visible=kind == "Salt and pepper"),
+            gr.update(visible=kind == "Missing pixels"))
+
+
+def tick_a_filler(kind: str, methods: list[str]):
+    """The user picked a corruption: for missing pixels, tick Biharmonic inpainting if no method that fills holes
+    is ticked, so the first click works (a link's methods are its own, so not on a link's change). The methods
+    are written back only then: a box ticked while this event ran would otherwise be unticked again."""
     ticked = list(methods or [])
     fills = any(METHODS.get(label) in restore_lib.INPAINTERS for label in ticked)
-    return (gr.update(visible=kind == "Gaussian noise"), gr.update(visible=kind == "Salt and pepper"),
-            gr.update(visible=kind == "Missing pixels"),
-            ticked + [restore_lib.LABELS["biharmonic"]] if kind == "Missing pixels" and not fills else gr.update())
+    return ticked + [restore_lib.LABELS["biharmonic"]] if kind == "Missing pixels" and not fills else gr.update()
 
 
 def build() -> None:
@@ -196,8 +200,8 @@ def build() -> None:
         prose(EXPLANATIONS)
     autoencoder.build()
 
-    corruption.change(show_controls, [corruption, methods], [sigma255, rate, fraction, methods],
-                      api_visibility="private")
+    corruption.change(show_sliders, corruption, [sigma255, rate, fraction], api_visibility="private")
+    corruption.input(tick_a_filler, [corruption, methods], methods, api_visibility="private")
     # triggers=None: on page load (the opening example) and whenever the image or the grayscale box changes.
     gr.on(None, to_editor, [source, grayscale], editor, api_visibility="private")
     # The editor's Clear canvas removes the picture with the strokes: put the picture back to paint on.

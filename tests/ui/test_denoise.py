@@ -1,3 +1,4 @@
+import gradio as gr
 import numpy as np
 import pytest
 
@@ -158,11 +159,25 @@ def test_the_table_shows_fixed_decimals_and_sends_numbers():
 
 def test_choosing_a_corruption_writes_the_methods_back_only_when_it_ticks_one():
     """A box ticked while the corruption's event ran was unticked again when the event wrote the methods back."""
-    from ui.denoise import show_controls
+    from ui.denoise import tick_a_filler
 
-    assert show_controls("Gaussian noise", ["Gaussian filter"])[3] == {"__type__": "update"}
-    assert show_controls("Missing pixels", ["Biharmonic inpainting"])[3] == {"__type__": "update"}
-    assert show_controls("Missing pixels", ["Gaussian filter"])[3] == ["Gaussian filter", "Biharmonic inpainting"]
+    assert tick_a_filler("Gaussian noise", ["Gaussian filter"]) == {"__type__": "update"}
+    assert tick_a_filler("Missing pixels", ["Biharmonic inpainting"]) == {"__type__": "update"}
+    assert tick_a_filler("Missing pixels", ["Gaussian filter"]) == ["Gaussian filter", "Biharmonic inpainting"]
+
+
+def test_a_link_to_missing_pixels_keeps_its_methods_and_a_click_ticks_a_filler():
+    """Ticking Biharmonic inpainting helps a user who picks missing pixels; on the corruption's change event it
+    also rewrote the methods of a link (or lesson step) that set missing pixels, so the link ran another result."""
+    from ui import denoise
+
+    with gr.Blocks() as blocks:
+        denoise.build()
+    corruption = next(c for c in blocks.blocks.values() if isinstance(c, gr.Radio) and c.label == "Corruption")
+    by_trigger = {trigger: f for f in blocks.fns.values() for block, trigger in f.targets if block == corruption._id}
+    assert set(by_trigger) == {"change", "input"}
+    assert by_trigger["input"].fn is denoise.tick_a_filler
+    assert not any(isinstance(c, gr.CheckboxGroup) for c in by_trigger["change"].outputs), "a link's methods stay"
 
 
 def test_an_example_clicked_during_a_run_replaces_it(monkeypatch):
