@@ -246,6 +246,13 @@ def test_after_sample_this_digit_the_link_and_the_bundle_are_of_that_digit(folde
         link = make_link.fn(None, *(settings[id(c)] for c in make_link.inputs))
         assert link["value"] == expected
     assert links.decode(expected, share._VIEWS).values[id(drawn_by)] == "digit"
+    # Each button marks the sheet in the browser, and before its run: the page takes a click's events in turn,
+    # and a mark wired after a slow run landed over a later click's mark (seen in Chromium).
+    for label, mark in (("Sample", "'all'"), ("Random seed", "'all'"), ("Sample this digit", "'digit'")):
+        button = next(b for b in blocks.blocks.values() if isinstance(b, gr.Button) and b.value == label)
+        listeners = [f for f in blocks.fns.values() if (button._id, "click") in f.targets]
+        assert listeners[0].fn is None and listeners[0].js == f"() => {mark}", label
+        assert [c._id for c in listeners[0].outputs] == [drawn_by._id]
 
     sheet, _ = generate.draw_digit("GMM: PCA + Gaussian mixture", "3", 9, 5)
     path = bundles.pack(view, {**values, id(drawn_by): "digit", id(view.pictures[0]): sheet})

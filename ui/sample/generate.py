@@ -138,14 +138,16 @@ def build() -> None:
     heavy = dict(concurrency_id=HEAVY, concurrency_limit=HEAVY_LIMIT)
     sample_event = dict(fn=draw_samples, inputs=[model, count, seed], outputs=[samples, figures], **heavy)
     show_learned = dict(fn=gmm_components, inputs=model, outputs=[means, learned])
-    quick = dict(queue=False, api_visibility="private")
-    go.click(**sample_event, api_name="sample").success(lambda: "all", None, drawn_by, **quick).then(
-        **show_learned, api_visibility="private")
+    # Marked in the browser at the click, so in click order: the later click's sheet is the one kept
+    # (newest_run_wins), whichever run finishes first. Wired before the runs: the page takes a click's events in
+    # turn, and a mark after the run landed only when the run ended, over a later click's mark.
+    for button, mark in ((go, "all"), (dice, "all"), (go_digit, "digit")):
+        button.click(None, None, drawn_by, js=f"() => {mark!r}", api_visibility="private")
+    go.click(**sample_event, api_name="sample").then(**show_learned, api_visibility="private")
     dice.click(random_seed, outputs=seed, api_visibility="private").then(
-        **sample_event, api_visibility="private").success(lambda: "all", None, drawn_by, **quick).then(
-        **show_learned, api_visibility="private")
+        **sample_event, api_visibility="private").then(**show_learned, api_visibility="private")
     go_digit.click(draw_digit, inputs=[model, digit, count, seed], outputs=[samples, figures], api_name="sample_digit",
-                   **heavy).success(lambda: "digit", None, drawn_by, **quick)
+                   **heavy)
     compare.click(compare_samples, inputs=[count, seed], outputs=sides, api_name="compare", **heavy)
     model.change(**show_learned, api_name="components")
     share.view(sharing, share.View(
