@@ -75,6 +75,8 @@ def test_bad_settings_and_an_empty_drawing_become_messages(pool):
         assert named in _frames(stream, 2)[1][0], "the status says why"
         with pytest.raises(gr.Error, match=named):
             next(stream)
+    with pytest.raises(gr.Error, match="Stop at step"):
+        next(train.start_training(*GAN[:10], -5, GAN[-1], _request("test-bad")))
     assert pool.count() == 0
 
 
