@@ -37,20 +37,23 @@ def pack(item: View, settings: dict) -> str:
     arguments, files = _arguments(item, {**{id(p.component): settings.get(id(p.component)) for p in item.params},
                                          **fixed(item)}, {u.name: f"inputs/{u.name}.png" for u in item.uploads
                                                            if u.name in inputs})
-    editors = [name for name, component in zip(inspect.signature(item.fn).parameters, item.inputs)
-               if isinstance(component, gr.ImageEditor)]
+    editors = [name for name, component in _inputs(item) if isinstance(component, gr.ImageEditor)]
     data = bundle.write(meta, inputs, outputs, bundle.script(f"/{item.api_name}", arguments, files, editors=editors))
     return cache_bytes(data, f"genlab-{item.key.replace('/', '-')}.zip")
 
 
 
+def _inputs(item: View) -> list[tuple[str, object]]:
+    """(handler parameter name, input component) of ``item``, in order."""
+    return list(zip(inspect.signature(item.fn).parameters, item.inputs))
+
+
 def _arguments(item: View, values: dict, files: dict) -> tuple[dict, dict]:
     """The endpoint's arguments by parameter name: the view's values, each upload as a file (``files``: upload
     name -> what to send), and the component's initial value for any other input."""
-    names = list(inspect.signature(item.fn).parameters)
     uploads = {id(u.component): u for u in item.uploads}
     arguments, sent = {}, {}
-    for name, component in zip(names, item.inputs):
+    for name, component in _inputs(item):
         if id(component) in uploads:
             upload = uploads[id(component)]
             if upload.name in files:

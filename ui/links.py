@@ -1,4 +1,5 @@
-"""Links: a view's settings as ``?view=<key>&<param>=<value>&...``, and back (ui.share and ui.page_links wire them to the page).
+"""Links: a view's settings as ``?view=<key>&<param>=<value>&...``, and back (ui.share and ui.page_links wire
+them to the page).
 
 A view declares its controls as ``Param`` and its image inputs as ``Upload``; ``encode`` writes the link's fields
 from the controls' values, ``decode`` reads a link back into the values to set, never raising: what is wrong is

@@ -37,7 +37,7 @@ def start_training(model, data, lr, batch, code, components, hidden, digits, noi
     with session.lock:
         generation = loop.stop(session, "Start")
         session.run, session.until = run, until
-        session.started = (model, data, lr, batch, code, components, hidden, digits, noise, seed, until)
+        session.started = (model, data, lr, batch, code, components, hidden, digits, noise, seed, until, drawn)
     yield from loop.train_live(session, generation)
 
 

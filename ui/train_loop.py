@@ -27,7 +27,7 @@ class Session:
     stops as soon as it is no longer the newest, so Pause stops the CPU work within a fraction of a second."""
 
     run: object | None = None
-    started: tuple = ()   # the controls' values when the run started (its link holds these)
+    started: tuple = ()   # the values of Start's inputs when the run started, in order (its link holds these)
     until: int = 0        # the step the run stops at ("Stop at step"; 0: until Pause)
     generation: int = 0
     stopped_by: str = ""  # what ended the last loop: "Pause", "Start", "Resume", "Reset" or "closed"

@@ -1,4 +1,5 @@
-"""ui.share and ui.page_links: links (encode, decode, what a bad link is told), applying one in-page, and a bundle replayed."""
+"""ui.share and ui.page_links: links (encode, decode, what a bad link is told), applying one in-page, and a bundle
+replayed."""
 
 import json
 import urllib.parse
