@@ -67,7 +67,6 @@ class ExampleCache:
 
     def __init__(self, tab: str, size: int = 32):
         self.tab, self.size = tab, size
-        self._names: dict[str, str] | None = None      # sha256 of an example's bytes -> its file name
         self._kept: dict[tuple, object] = {}
         self._lock = threading.Lock()
 
@@ -78,9 +77,7 @@ class ExampleCache:
         """The key of a run on ``path`` with ``settings`` (plain values), or None when ``path`` is no example."""
         if not path or not Path(path).is_file():
             return None
-        if self._names is None:
-            self._names = {file_digest(example): Path(example).name for example in examples(self.tab)}
-        name = self._names.get(file_digest(path))
+        name = example_name(path, examples(self.tab))
         return None if name is None else (name, *settings)
 
     def get(self, key: tuple | None):
@@ -107,6 +104,18 @@ class ExampleCache:
 def file_digest(path) -> str:
     """sha256 of a file's bytes (an example reaches a handler under a cache path, not its asset path)."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+_EXAMPLE_NAMES: dict[tuple[str, ...], dict[str, str]] = {}   # example paths -> {sha256 of one's bytes: its name}
+
+
+def example_name(path, candidates) -> str | None:
+    """The file name of the example among ``candidates`` (paths) whose bytes the file at ``path`` has, or None
+    (Gradio hands handlers a copy of an example, under another path)."""
+    key = tuple(map(str, candidates))
+    if key not in _EXAMPLE_NAMES:
+        _EXAMPLE_NAMES[key] = {file_digest(example): Path(example).name for example in key}
+    return _EXAMPLE_NAMES[key].get(file_digest(path))
 
 
 def pixel_digest(image) -> str:

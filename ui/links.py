@@ -15,7 +15,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from ui.caches import file_digest, pixel_digest
+from ui.caches import example_name, pixel_digest
 from ui.common import examples, pixels
 
 # Link keys that belong to the page, not to a view: a lesson step's link adds them (ui.lessons reads them).
@@ -62,16 +62,15 @@ class Upload:
             found = pixels(value)
             if found is None or found.min() == found.max():
                 return NONE
-            digests = _DIGESTS.setdefault(("pixels", self.folder, self.files), {
+            digests = _DIGESTS.setdefault((self.folder, self.files), {
                 pixel_digest(pixels(p)): name for name, p in self.examples().items()})
             return digests.get(pixel_digest(found), UPLOAD)
         if not value:
             return NONE
-        digests = _DIGESTS.setdefault((self.folder, self.files), {file_digest(p): name for name, p in self.examples().items()})
-        return digests.get(file_digest(value), UPLOAD)
+        return example_name(value, self.examples().values()) or UPLOAD
 
 
-_DIGESTS: dict[tuple, dict[str, str]] = {}   # (how, folder, files) -> {sha256 of an example: its file name}
+_DIGESTS: dict[tuple, dict[str, str]] = {}   # (folder, files) -> {sha256 of an example's pixels: its file name}
 
 
 @dataclass
